@@ -1,0 +1,317 @@
+//! Campaigns: who gets what, and how much of it.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Currency;
+use crate::validation::{Invalid, Problems};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignStatus {
+    /// Saved but not running: new campaigns start here unless they say otherwise.
+    #[default]
+    Draft,
+    Active,
+    Paused,
+    Archived,
+}
+
+/// A campaign as the merchant writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Campaign {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub status: CampaignStatus,
+    /// Higher runs first and wins inserts slots, the coupon, the message and the packaging.
+    #[serde(default)]
+    pub priority: i32,
+    /// CEL expression over `order`, `customer` and `today`; see the README for every variable.
+    #[serde(default = "always")]
+    pub condition: String,
+    pub actions: Actions,
+    /// At most one campaign of a group applies to a parcel (e.g. `coupon`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusive_group: Option<String>,
+    #[serde(default)]
+    pub schedule: Schedule,
+    /// Most parcels this campaign may ever apply to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frequency_cap: Option<FrequencyCap>,
+    /// Share of customers (0–90 %) kept out of the campaign to measure its lift.
+    #[serde(default)]
+    #[schemars(with = "String")]
+    pub holdout_percent: Decimal,
+    /// Bumped on every change; used for optimistic concurrency by the API.
+    #[serde(default)]
+    pub version: u64,
+}
+
+fn always() -> String {
+    "true".to_string()
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+impl Schedule {
+    pub fn contains(&self, at: DateTime<Utc>) -> bool {
+        self.starts_at.is_none_or(|s| at >= s) && self.ends_at.is_none_or(|e| at < e)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CapScope {
+    /// Counts touches of this campaign only.
+    Campaign,
+    /// Counts touches of every campaign in the same `exclusive_group`.
+    Group,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FrequencyCap {
+    /// At most this many touches per customer...
+    pub max: u32,
+    /// ...within this many days.
+    pub window_days: u32,
+    #[serde(default = "campaign_scope")]
+    pub scope: CapScope,
+}
+
+fn campaign_scope() -> CapScope {
+    CapScope::Campaign
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Actions {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inserts: Vec<InsertAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<CouponAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommend: Option<RecommendAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<MessageAction>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub packaging: Option<Packaging>,
+}
+
+impl Actions {
+    pub fn is_empty(&self) -> bool {
+        self.inserts.is_empty()
+            && self.coupon.is_none()
+            && self.recommend.is_none()
+            && self.message.is_none()
+            && self.packaging.is_none()
+    }
+
+    /// Everything but packaging is marketing, which some marketplaces forbid in the box.
+    pub fn has_marketing(&self) -> bool {
+        !self.inserts.is_empty()
+            || self.coupon.is_some()
+            || self.recommend.is_some()
+            || self.message.is_some()
+    }
+}
+
+/// Add an insert, named by `sku` or chosen by a `pick` rule; if it is out of stock at the
+/// order's centre, add `fallback` instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InsertAction {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pick: Option<InsertRule>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum InsertRule {
+    /// The sample insert whose `sample_category` is the customer's most-bought category.
+    TopCategorySample,
+    /// The how-to guides of the products in the basket.
+    BasketGuides,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum CouponValue {
+    Percent {
+        #[schemars(with = "String")]
+        percent: Decimal,
+    },
+    FixedAmount {
+        #[schemars(with = "String")]
+        amount: Decimal,
+        currency: Currency,
+    },
+    FreeShipping,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CouponAction {
+    pub value: CouponValue,
+    /// The code is valid for this many days after the order was placed.
+    pub expires_in_days: u32,
+    /// Readable start of every code, such as `WELCOME`.
+    pub prefix: String,
+    /// Minimum spend on the next order, in the coupon's currency.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub min_spend: Option<Decimal>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendAction {
+    pub count: u8,
+}
+
+/// A message per locale (`en`, `de-DE`...), as a template: `Hi {{ first_name }}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MessageAction {
+    pub templates: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Packaging {
+    pub box_type: String,
+    #[serde(default)]
+    pub gift_wrap: bool,
+}
+
+pub const MAX_HOLDOUT_PERCENT: u32 = 90;
+
+impl Campaign {
+    /// Structural checks; the condition and templates are compiled by `targeting` and
+    /// `message`, and insert references checked against the catalogue by `CampaignSet`.
+    pub fn validate_structure(&self, p: &mut Problems) {
+        p.identifier("id", &self.id, 64);
+        p.check(!self.name.trim().is_empty(), "name", "must not be empty");
+        p.check(
+            !self.actions.is_empty(),
+            "actions",
+            "a campaign needs at least one action",
+        );
+        if let (Some(s), Some(e)) = (self.schedule.starts_at, self.schedule.ends_at) {
+            p.check(
+                e > s,
+                "schedule.ends_at",
+                "must be after schedule.starts_at",
+            );
+        }
+        p.check(
+            self.holdout_percent >= Decimal::ZERO
+                && self.holdout_percent <= Decimal::from(MAX_HOLDOUT_PERCENT),
+            "holdout_percent",
+            format!("must be between 0 and {MAX_HOLDOUT_PERCENT}"),
+        );
+        if let Some(cap) = &self.frequency_cap {
+            p.check(cap.max > 0, "frequency_cap.max", "must be at least 1");
+            p.check(
+                (1..=crate::profile::MAX_CAP_WINDOW_DAYS).contains(&cap.window_days),
+                "frequency_cap.window_days",
+                format!(
+                    "must be between 1 and {}",
+                    crate::profile::MAX_CAP_WINDOW_DAYS
+                ),
+            );
+            p.check(
+                cap.scope == CapScope::Campaign || self.exclusive_group.is_some(),
+                "frequency_cap.scope",
+                "`group` needs an exclusive_group",
+            );
+        }
+        for (i, insert) in self.actions.inserts.iter().enumerate() {
+            let field = format!("actions.inserts[{i}]");
+            match (&insert.sku, insert.pick) {
+                (Some(sku), None) => p.identifier(&format!("{field}.sku"), sku, 64),
+                (None, Some(_)) => {}
+                _ => p.add(field, "give exactly one of `sku` and `pick`"),
+            }
+        }
+        if let Some(c) = &self.actions.coupon {
+            match &c.value {
+                CouponValue::Percent { percent } => p.check(
+                    *percent > Decimal::ZERO && *percent <= Decimal::ONE_HUNDRED,
+                    "actions.coupon.value.percent",
+                    "must be more than 0 and at most 100",
+                ),
+                CouponValue::FixedAmount { amount, .. } => p.check(
+                    *amount > Decimal::ZERO,
+                    "actions.coupon.value.amount",
+                    "must be more than 0",
+                ),
+                CouponValue::FreeShipping => {}
+            }
+            p.check(
+                (1..=3650).contains(&c.expires_in_days),
+                "actions.coupon.expires_in_days",
+                "must be between 1 and 3650",
+            );
+            p.check(
+                !c.prefix.is_empty()
+                    && c.prefix.len() <= 16
+                    && c.prefix
+                        .chars()
+                        .all(|ch| ch.is_ascii_uppercase() || ch.is_ascii_digit()),
+                "actions.coupon.prefix",
+                "must be 1 to 16 characters A–Z or 0–9",
+            );
+        }
+        if let Some(r) = &self.actions.recommend {
+            p.check(
+                (1..=20).contains(&r.count),
+                "actions.recommend.count",
+                "must be between 1 and 20",
+            );
+        }
+        if let Some(m) = &self.actions.message {
+            p.check(
+                !m.templates.is_empty(),
+                "actions.message.templates",
+                "needs at least one locale",
+            );
+        }
+        if let Some(pk) = &self.actions.packaging {
+            p.check(
+                !pk.box_type.trim().is_empty(),
+                "actions.packaging.box_type",
+                "must not be empty",
+            );
+        }
+    }
+
+    pub fn is_running(&self, at: DateTime<Utc>) -> bool {
+        self.status == CampaignStatus::Active && self.schedule.contains(at)
+    }
+
+    pub fn validate_alone(&self) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        self.validate_structure(&mut p);
+        p.finish()
+    }
+}

@@ -1,0 +1,125 @@
+//! Money is a decimal amount with its ISO 4217 currency; never a float.
+
+use std::fmt;
+use std::str::FromStr;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use schemars::JsonSchema;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// An ISO 4217 currency code such as `EUR`, checked against the standard's list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Currency(iso_currency::Currency);
+
+impl Currency {
+    pub fn code(&self) -> &'static str {
+        self.0.code()
+    }
+
+    /// Digits after the decimal point in the currency's minor unit (2 for EUR, 0 for JPY).
+    pub fn minor_digits(&self) -> u32 {
+        self.0.exponent().map(u32::from).unwrap_or(2)
+    }
+
+    /// Rounds an amount to the currency's minor unit, half away from zero as tills do.
+    pub fn round(&self, amount: Decimal) -> Decimal {
+        amount.round_dp_with_strategy(self.minor_digits(), RoundingStrategy::MidpointAwayFromZero)
+    }
+}
+
+impl FromStr for Currency {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        iso_currency::Currency::from_code(s)
+            .map(Currency)
+            .ok_or_else(|| format!("`{s}` is not an ISO 4217 currency code"))
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let code = String::deserialize(d)?;
+        code.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code"
+        })
+    }
+}
+
+/// A decimal amount in a currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Money {
+    /// Decimal amount, written as a string (`"12.50"`) so no reader turns it into a float.
+    #[schemars(with = "String")]
+    pub amount: Decimal,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(amount: Decimal, currency: Currency) -> Self {
+        Money { amount, currency }
+    }
+}
+
+impl fmt::Display for Money {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.currency.minor_digits();
+        let rounded = self.currency.round(self.amount);
+        write!(f, "{:.*} {}", digits as usize, rounded, self.currency)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn unknown_currency_codes_are_rejected() {
+        assert!("EUR".parse::<Currency>().is_ok());
+        let err = "EUX".parse::<Currency>().unwrap_err();
+        assert!(err.contains("EUX"), "{err}");
+        assert!(serde_json::from_str::<Currency>("\"eur\"").is_err());
+    }
+
+    #[test]
+    fn rounding_follows_the_minor_unit() {
+        let jpy: Currency = "JPY".parse().unwrap();
+        let eur: Currency = "EUR".parse().unwrap();
+        assert_eq!(jpy.round(dec!(1234.5)), dec!(1235));
+        assert_eq!(eur.round(dec!(2.345)), dec!(2.35));
+        assert_eq!(Money::new(dec!(5), eur).to_string(), "5.00 EUR");
+        assert_eq!(Money::new(dec!(500), jpy).to_string(), "500 JPY");
+    }
+
+    #[test]
+    fn amounts_travel_as_strings() {
+        let m = Money::new(dec!(19.99), "USD".parse().unwrap());
+        let json = serde_json::to_string(&m).unwrap();
+        assert_eq!(json, r#"{"amount":"19.99","currency":"USD"}"#);
+        assert_eq!(serde_json::from_str::<Money>(&json).unwrap(), m);
+    }
+}

@@ -1,0 +1,243 @@
+//! The ports the engine sees. DynamoDB/S3 and the embedded store implement them, and
+//! one contract suite (`packwise-contract`) runs against every implementation.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::campaign::Campaign;
+use crate::decide::IssuedCoupon;
+use crate::insert::Insert;
+use crate::order::Order;
+use crate::profile::{CustomerProfile, NpsAnswer, OrderSummary};
+use crate::settings::MerchantSettings;
+use crate::similar::SimilarItems;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The store could not be reached or refused for load: try again.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A conditional write found another version than expected.
+    #[error("{what} was changed by someone else (expected version {expected:?})")]
+    VersionConflict { what: String, expected: Option<u64> },
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// A stored record cannot be read: retrying will not help.
+    #[error("corrupt record {key}: {reason}")]
+    Corrupt { key: String, reason: String },
+}
+
+impl StoreError {
+    pub fn is_retryable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// The record that makes processing idempotent: the instruction as first written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcessedOrder {
+    pub order_id: String,
+    pub customer_id: String,
+    pub instruction_key: String,
+    /// The instruction's exact bytes, so a replay writes the very same object.
+    pub instruction: String,
+    pub coupon_code: Option<String>,
+}
+
+/// What one order's decision needs to read: one round trip.
+#[derive(Clone, Debug)]
+pub struct OrderKeys<'a> {
+    pub merchant: &'a str,
+    pub customer: &'a str,
+    pub order_id: &'a str,
+    pub centre: &'a str,
+    pub basket_skus: Vec<&'a str>,
+    pub budgeted_campaigns: &'a [String],
+    pub insert_skus: &'a [String],
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct OrderContext {
+    pub profile: Option<CustomerProfile>,
+    pub processed: Option<ProcessedOrder>,
+    /// Parcels issued so far per budgeted campaign.
+    pub issued: BTreeMap<String, u64>,
+    /// Units on hand at the order's centre per insert SKU.
+    pub stock: BTreeMap<String, i64>,
+    pub similar: Vec<SimilarItems>,
+}
+
+/// A counter of a campaign to bump by one; `limit` makes it conditional (budgets).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CounterBump {
+    pub campaign: String,
+    pub counter: String,
+    pub limit: Option<u64>,
+}
+
+pub const ISSUED: &str = "issued";
+pub const HELD_OUT: &str = "held_out";
+
+/// Everything one processed order changes, written atomically or not at all.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Commit {
+    pub merchant: String,
+    pub profile: CustomerProfile,
+    /// Version the profile had when read; `None` when it did not exist.
+    pub expected_profile_version: Option<u64>,
+    pub summary: OrderSummary,
+    pub processed: ProcessedOrder,
+    pub counters: Vec<CounterBump>,
+    pub centre: String,
+    /// Insert SKUs to take one unit each of at `centre`; never below zero.
+    pub stock_taken: Vec<String>,
+    pub coupon: Option<IssuedCoupon>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum CommitOutcome {
+    Committed,
+    /// Another delivery of the same order committed first: nothing was changed.
+    AlreadyProcessed(ProcessedOrder),
+    /// A condition failed (profile changed, budget or stock ran out): read and decide again.
+    Conflict(String),
+}
+
+/// What the merchant tells us about a customer; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerAttributes {
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    #[serde(default)]
+    pub nps: Option<NpsAnswer>,
+    #[serde(default)]
+    pub birthday: Option<NaiveDate>,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+impl CustomerAttributes {
+    pub fn apply_to(&self, profile: &mut CustomerProfile) {
+        if let Some(tags) = &self.tags {
+            profile.tags = tags.clone();
+        }
+        if let Some(nps) = &self.nps {
+            profile.nps = Some(nps.clone());
+        }
+        if let Some(b) = self.birthday {
+            profile.birthday = Some(b);
+        }
+        if let Some(l) = &self.locale {
+            profile.locale = Some(l.clone());
+        }
+    }
+}
+
+/// Expected state of a record for a conditional write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    Any,
+    Absent,
+    Version(u64),
+}
+
+/// Merchant configuration: read rarely, cached by the processor.
+pub trait ConfigStore: Send + Sync {
+    fn settings(
+        &self,
+        merchant: &str,
+    ) -> impl Future<Output = StoreResult<Option<MerchantSettings>>> + Send;
+    fn put_settings(
+        &self,
+        settings: &MerchantSettings,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn campaigns(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Campaign>>> + Send;
+    /// Stores the campaign with `version` set by the caller, if the stored one is as expected.
+    fn put_campaign(
+        &self,
+        merchant: &str,
+        campaign: &Campaign,
+        expect: Expect,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+    fn inserts(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Insert>>> + Send;
+    /// Stores an insert's definition and sets its stock per centre as given.
+    fn put_insert(
+        &self,
+        merchant: &str,
+        insert: &Insert,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Per-order state: one read and one atomic write per order.
+pub trait OrderStore: Send + Sync {
+    fn load(&self, keys: &OrderKeys<'_>) -> impl Future<Output = StoreResult<OrderContext>> + Send;
+    fn commit(&self, commit: &Commit) -> impl Future<Output = StoreResult<CommitOutcome>> + Send;
+    fn profile(
+        &self,
+        merchant: &str,
+        customer: &str,
+    ) -> impl Future<Output = StoreResult<Option<CustomerProfile>>> + Send;
+    fn put_customer_attributes(
+        &self,
+        merchant: &str,
+        customer: &str,
+        attributes: &CustomerAttributes,
+    ) -> impl Future<Output = StoreResult<CustomerProfile>> + Send;
+    /// Folds a past order into the profile and history without deciding anything.
+    /// Importing the same order twice changes nothing; returns whether it was new.
+    fn import_history(&self, order: &Order) -> impl Future<Output = StoreResult<bool>> + Send;
+    fn history(
+        &self,
+        merchant: &str,
+        customer: &str,
+    ) -> impl Future<Output = StoreResult<Vec<OrderSummary>>> + Send;
+    fn coupon(
+        &self,
+        merchant: &str,
+        code: &str,
+    ) -> impl Future<Output = StoreResult<Option<IssuedCoupon>>> + Send;
+    fn counters(
+        &self,
+        merchant: &str,
+        campaign: &str,
+    ) -> impl Future<Output = StoreResult<BTreeMap<String, u64>>> + Send;
+    fn processed(
+        &self,
+        merchant: &str,
+        order_id: &str,
+    ) -> impl Future<Output = StoreResult<Option<ProcessedOrder>>> + Send;
+    fn put_similar(
+        &self,
+        merchant: &str,
+        items: &SimilarItems,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Where instructions (and later slips) are written: S3 or the local file system.
+pub trait ObjectSink: Send + Sync {
+    fn put(
+        &self,
+        key: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// `pickpack/{merchant}/{centre}/{yyyy-mm-dd}/{order}.json`, the same on S3 and on disk.
+pub fn instruction_key(
+    merchant: &str,
+    centre: &str,
+    placed_at: DateTime<Utc>,
+    order_id: &str,
+) -> String {
+    format!(
+        "pickpack/{merchant}/{centre}/{}/{order_id}.json",
+        placed_at.format("%Y-%m-%d")
+    )
+}

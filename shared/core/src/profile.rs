@@ -1,0 +1,245 @@
+//! What a customer's purchase history says about them, kept up to date order by order.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use rust_decimal::Decimal;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::money::Currency;
+use crate::order::{Channel, Order};
+
+/// A Net Promoter Score answer (0–10) and when it was given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NpsAnswer {
+    pub score: u8,
+    pub at: DateTime<Utc>,
+}
+
+/// One campaign touch, remembered for frequency caps.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Touch {
+    pub campaign: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+/// Touches older than this are forgotten: no frequency-cap window may be longer.
+pub const MAX_CAP_WINDOW_DAYS: u32 = 365;
+
+/// The aggregates the engine targets on. Derived from history, plus what the merchant
+/// tells us about the customer (tags, NPS, birthday).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CustomerProfile {
+    pub merchant: String,
+    pub customer_id: String,
+    /// Orders placed before the one being decided.
+    pub orders_count: u32,
+    pub first_order_at: Option<DateTime<Utc>>,
+    pub last_order_at: Option<DateTime<Utc>>,
+    /// Sum of order totals, in `currency`; orders in other currencies count in `orders_count` only.
+    #[schemars(with = "String")]
+    pub lifetime_value: Decimal,
+    pub currency: Option<Currency>,
+    pub categories: BTreeMap<String, u32>,
+    pub skus: BTreeMap<String, u32>,
+    pub channels: BTreeMap<Channel, u32>,
+    pub tags: Vec<String>,
+    pub nps: Option<NpsAnswer>,
+    pub birthday: Option<NaiveDate>,
+    pub locale: Option<String>,
+    pub touches: Vec<Touch>,
+    /// Optimistic-concurrency version: every commit increments it.
+    pub version: u64,
+}
+
+impl CustomerProfile {
+    pub fn new(merchant: &str, customer_id: &str) -> Self {
+        CustomerProfile {
+            merchant: merchant.to_string(),
+            customer_id: customer_id.to_string(),
+            ..Default::default()
+        }
+    }
+
+    pub fn average_order_value(&self) -> Decimal {
+        if self.orders_count == 0 {
+            Decimal::ZERO
+        } else {
+            (self.lifetime_value / Decimal::from(self.orders_count)).round_dp(2)
+        }
+    }
+
+    pub fn days_since_last_order(&self, now: DateTime<Utc>) -> Option<i64> {
+        self.last_order_at.map(|t| (now - t).num_days())
+    }
+
+    /// The channel most orders came through; ties go to the first in `Channel::ALL`.
+    pub fn preferred_channel(&self) -> Option<Channel> {
+        let best = self.channels.values().copied().max()?;
+        Channel::ALL
+            .into_iter()
+            .find(|c| self.channels.get(c) == Some(&best))
+    }
+
+    /// The most-bought category; ties go to the alphabetically first.
+    pub fn top_category(&self) -> Option<&str> {
+        let best = self.categories.values().copied().max()?;
+        self.categories
+            .iter()
+            .find(|(_, n)| **n == best)
+            .map(|(c, _)| c.as_str())
+    }
+
+    pub fn is_birthday_month(&self, now: DateTime<Utc>) -> bool {
+        self.birthday.is_some_and(|b| b.month() == now.month())
+    }
+
+    /// Touches of a campaign (or of any campaign in `group`) within the last `days`.
+    pub fn touches_within(
+        &self,
+        campaign: &str,
+        group: Option<&str>,
+        days: u32,
+        now: DateTime<Utc>,
+    ) -> u32 {
+        let since = now - chrono::Duration::days(i64::from(days));
+        self.touches
+            .iter()
+            .filter(|t| t.at > since && t.at <= now)
+            .filter(|t| match group {
+                Some(g) => t.group.as_deref() == Some(g),
+                None => t.campaign == campaign,
+            })
+            .count() as u32
+    }
+
+    /// Folds one order into the aggregates. Customer details on the order (locale,
+    /// birthday) fill gaps but never overwrite what the merchant set.
+    pub fn record_order(&mut self, order: &Order) {
+        self.orders_count += 1;
+        self.first_order_at = Some(match self.first_order_at {
+            Some(t) => t.min(order.placed_at),
+            None => order.placed_at,
+        });
+        self.last_order_at = Some(match self.last_order_at {
+            Some(t) => t.max(order.placed_at),
+            None => order.placed_at,
+        });
+        let currency = *self.currency.get_or_insert(order.currency);
+        if currency == order.currency {
+            self.lifetime_value += order.totals.total;
+        }
+        for line in &order.lines {
+            *self.skus.entry(line.sku.clone()).or_default() += line.quantity;
+            if let Some(cat) = &line.category {
+                *self.categories.entry(cat.clone()).or_default() += line.quantity;
+            }
+        }
+        *self.channels.entry(order.channel).or_default() += 1;
+        if self.locale.is_none() {
+            self.locale.clone_from(&order.customer.locale);
+        }
+        if self.birthday.is_none() {
+            self.birthday = order.customer.birthday;
+        }
+    }
+
+    pub fn record_touch(&mut self, touch: Touch) {
+        let horizon = touch.at - chrono::Duration::days(i64::from(MAX_CAP_WINDOW_DAYS));
+        self.touches.retain(|t| t.at > horizon);
+        self.touches.push(touch);
+    }
+}
+
+/// The history entry kept per order, for similarity and for stats.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OrderSummary {
+    pub order_id: String,
+    pub placed_at: DateTime<Utc>,
+    pub channel: Channel,
+    pub currency: Currency,
+    #[schemars(with = "String")]
+    pub total: Decimal,
+    pub skus: Vec<(String, u32)>,
+    pub discount_codes: Vec<String>,
+}
+
+impl OrderSummary {
+    pub fn of(order: &Order) -> Self {
+        OrderSummary {
+            order_id: order.order_id.clone(),
+            placed_at: order.placed_at,
+            channel: order.channel,
+            currency: order.currency,
+            total: order.totals.total,
+            skus: order
+                .lines
+                .iter()
+                .map(|l| (l.sku.clone(), l.quantity))
+                .collect(),
+            discount_codes: order.discount_codes.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::order::tests::sample;
+    use rust_decimal_macros::dec;
+
+    #[test]
+    fn history_folds_into_aggregates() {
+        let mut p = CustomerProfile::new("acme", "c1");
+        let mut o = sample();
+        p.record_order(&o);
+        o.placed_at += chrono::Duration::days(30);
+        o.channel = Channel::Amazon;
+        o.totals.total = dec!(20.00);
+        p.record_order(&o);
+        o.placed_at += chrono::Duration::days(1);
+        p.record_order(&o);
+        assert_eq!(p.orders_count, 3);
+        assert_eq!(p.lifetime_value, dec!(52.90));
+        assert_eq!(p.average_order_value(), dec!(17.63));
+        assert_eq!(p.skus["TEA-1"], 6);
+        assert_eq!(p.top_category(), Some("tea"));
+        assert_eq!(p.preferred_channel(), Some(Channel::Amazon));
+        assert_eq!(p.locale.as_deref(), Some("de-DE"));
+        let now = o.placed_at + chrono::Duration::days(10);
+        assert_eq!(p.days_since_last_order(now), Some(10));
+    }
+
+    #[test]
+    fn touches_count_per_campaign_or_group_within_the_window() {
+        let mut p = CustomerProfile::new("acme", "c1");
+        let now: DateTime<Utc> = "2026-06-01T00:00:00Z".parse().unwrap();
+        for (days_ago, campaign, group) in [
+            (1, "a", Some("coupons")),
+            (20, "a", None),
+            (5, "b", Some("coupons")),
+        ] {
+            p.record_touch(Touch {
+                campaign: campaign.into(),
+                group: group.map(Into::into),
+                at: now - chrono::Duration::days(days_ago),
+            });
+        }
+        assert_eq!(p.touches_within("a", None, 30, now), 2);
+        assert_eq!(p.touches_within("a", None, 10, now), 1);
+        assert_eq!(p.touches_within("x", Some("coupons"), 30, now), 2);
+        p.record_touch(Touch {
+            campaign: "c".into(),
+            group: None,
+            at: now + chrono::Duration::days(400),
+        });
+        assert_eq!(
+            p.touches.len(),
+            1,
+            "touches older than a year are forgotten"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Similar items per SKU, as the similarity builder stores them, and the simple scoring
+//! that turns the basket's neighbours into suggestions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::instruction::Recommendation;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Neighbour {
+    pub sku: String,
+    pub title: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    pub score: f64,
+}
+
+/// The top neighbours of one SKU, best first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct SimilarItems {
+    pub sku: String,
+    pub neighbours: Vec<Neighbour>,
+}
+
+/// Sums neighbour scores over the basket, drops what the customer has or already bought
+/// and what the merchant excludes, and names the basket item that contributed most.
+pub fn recommend(
+    basket: &[(&str, &str)],
+    similar: &[SimilarItems],
+    bought: &BTreeMap<String, u32>,
+    excluded: &[String],
+    count: usize,
+) -> Vec<Recommendation> {
+    let in_basket: BTreeSet<&str> = basket.iter().map(|(sku, _)| *sku).collect();
+    let title_of: BTreeMap<&str, &str> = basket.iter().copied().collect();
+    // sku -> (total score, title, best contributor's title, best contribution)
+    let mut scored: BTreeMap<&str, (f64, &str, &str, f64)> = BTreeMap::new();
+    for list in similar {
+        let Some(source_title) = title_of.get(list.sku.as_str()) else {
+            continue;
+        };
+        for n in &list.neighbours {
+            if in_basket.contains(n.sku.as_str())
+                || bought.contains_key(&n.sku)
+                || excluded.contains(&n.sku)
+            {
+                continue;
+            }
+            let entry =
+                scored
+                    .entry(n.sku.as_str())
+                    .or_insert((0.0, n.title.as_str(), source_title, 0.0));
+            entry.0 += n.score;
+            if n.score > entry.3 {
+                entry.2 = source_title;
+                entry.3 = n.score;
+            }
+        }
+    }
+    let mut ranked: Vec<_> = scored.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.0.total_cmp(&a.1.0).then(a.0.cmp(b.0)));
+    ranked
+        .into_iter()
+        .take(count)
+        .map(|(sku, (_, title, because, _))| Recommendation {
+            sku: sku.to_string(),
+            title: title.to_string(),
+            reason: format!("often bought with {because}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(sku: &str, score: f64) -> Neighbour {
+        Neighbour {
+            sku: sku.into(),
+            title: format!("{sku} title"),
+            category: None,
+            score,
+        }
+    }
+
+    #[test]
+    fn suggestions_skip_owned_items_and_name_their_reason() {
+        let similar = vec![
+            SimilarItems {
+                sku: "TEA".into(),
+                neighbours: vec![
+                    n("MUG", 0.9),
+                    n("HONEY", 0.5),
+                    n("OLD", 0.99),
+                    n("CAKE", 0.2),
+                ],
+            },
+            SimilarItems {
+                sku: "CAKE".into(),
+                neighbours: vec![n("HONEY", 0.6), n("TEA", 0.8), n("GIFTCARD", 0.9)],
+            },
+        ];
+        let bought = BTreeMap::from([("OLD".to_string(), 1)]);
+        let recs = recommend(
+            &[("TEA", "Mint Tea"), ("CAKE", "Lemon Cake")],
+            &similar,
+            &bought,
+            &["GIFTCARD".to_string()],
+            2,
+        );
+        let skus: Vec<&str> = recs.iter().map(|r| r.sku.as_str()).collect();
+        assert_eq!(skus, ["HONEY", "MUG"]);
+        assert_eq!(recs[0].reason, "often bought with Lemon Cake");
+        assert_eq!(recs[1].reason, "often bought with Mint Tea");
+    }
+}
