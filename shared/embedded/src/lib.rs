@@ -1,0 +1,1 @@
+//! Embedded adapters (SQLite store, file sink).
