@@ -8,12 +8,13 @@ use crate::campaign::{Campaign, InsertRule};
 use crate::insert::{Insert, InsertKind};
 use crate::message::{Templates, template_name};
 use crate::settings::MerchantSettings;
-use crate::targeting;
+use crate::targeting::{self, Needs};
 use crate::validation::{Invalid, Problems};
 
 pub struct CompiledCampaign {
     pub campaign: Campaign,
     pub program: Program,
+    pub needs: Needs,
 }
 
 /// Settings, insert definitions and compiled campaigns, highest priority first.
@@ -24,6 +25,8 @@ pub struct CampaignSet {
     pub templates: Templates,
     /// Stored campaigns that no longer compile (for example an insert was deleted).
     pub broken: Vec<(Campaign, Invalid)>,
+    /// The condition variables any running campaign uses.
+    pub needs: Needs,
 }
 
 impl CampaignSet {
@@ -39,7 +42,11 @@ impl CampaignSet {
         let mut broken = Vec::new();
         for campaign in campaigns {
             match compile(&campaign, &inserts, &mut templates) {
-                Ok(program) => compiled.push(CompiledCampaign { campaign, program }),
+                Ok((program, needs)) => compiled.push(CompiledCampaign {
+                    campaign,
+                    program,
+                    needs,
+                }),
                 Err(invalid) => broken.push((campaign, invalid)),
             }
         }
@@ -49,7 +56,11 @@ impl CampaignSet {
                 .cmp(&a.campaign.priority)
                 .then_with(|| a.campaign.id.cmp(&b.campaign.id))
         });
+        let needs = compiled
+            .iter()
+            .fold(Needs::default(), |all, c| all.union(c.needs));
         CampaignSet {
+            needs,
             settings,
             inserts,
             campaigns: compiled,
@@ -88,7 +99,7 @@ fn compile(
     campaign: &Campaign,
     inserts: &BTreeMap<String, Insert>,
     templates: &mut Templates,
-) -> Result<Program, Invalid> {
+) -> Result<(Program, Needs), Invalid> {
     let mut p = Problems::default();
     campaign.validate_structure(&mut p);
     let program = targeting::compile(&campaign.condition, "condition", &mut p);

@@ -16,7 +16,7 @@ use crate::money::{Currency, Money};
 use crate::order::Order;
 use crate::profile::{CustomerProfile, Touch};
 use crate::similar::{self, SimilarItems};
-use crate::targeting::{self, Derived, Variables};
+use crate::targeting::{self, Derived, Facts, Variables};
 
 pub struct DecisionInput<'a> {
     pub order: &'a Order,
@@ -111,7 +111,13 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
     } = *input;
     let settings = &set.settings;
     let derived = derive(input);
-    let vars = Variables::build(order, profile, &derived, now);
+    let facts = Facts {
+        order,
+        profile,
+        derived: &derived,
+        now,
+    };
+    let vars = Variables::build(&facts, set.needs);
     let forbids = settings.forbids_marketing(order.channel);
     let mut parcel = Parcel {
         inserts: Vec::new(),
@@ -675,3 +681,7 @@ fn message_vars(
             .unwrap_or_default(),
     }
 }
+
+#[cfg(test)]
+#[path = "decide_tests.rs"]
+mod tests;

@@ -7,6 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
+use cel::common::ast::{EntryExpr, Expr, IdedExpr};
 use cel::objects::Key;
 use cel::{Context, Env, Program, Value};
 use chrono::{DateTime, Datelike, Utc};
@@ -17,125 +18,352 @@ use crate::order::Order;
 use crate::profile::CustomerProfile;
 use crate::validation::Problems;
 
-/// (path, CEL type, meaning): the documented variables, also used to reject typos.
-pub const VARIABLES: &[(&str, &str, &str)] = &[
-    ("order.id", "string", "order id"),
-    (
+/// Everything a condition can see about one decision.
+pub struct Facts<'a> {
+    pub order: &'a Order,
+    pub profile: &'a CustomerProfile,
+    pub derived: &'a Derived,
+    pub now: DateTime<Utc>,
+}
+
+type Build = fn(&Facts<'_>) -> Value;
+
+/// A documented variable: path, CEL type, meaning, and how to compute it.
+pub struct Variable {
+    pub path: &'static str,
+    pub cel_type: &'static str,
+    pub meaning: &'static str,
+    build: Build,
+}
+
+const fn var(
+    path: &'static str,
+    cel_type: &'static str,
+    meaning: &'static str,
+    build: Build,
+) -> Variable {
+    Variable {
+        path,
+        cel_type,
+        meaning,
+        build,
+    }
+}
+
+/// Every variable a condition may use (the README's table is generated from the same
+/// list by `packwise campaign variables`). Only the ones some campaign uses are computed.
+pub const VARIABLES: &[Variable] = &[
+    var("order.id", "string", "order id", |f| {
+        string(&f.order.order_id)
+    }),
+    var(
         "order.channel",
         "string",
         "web, mobile, store, amazon, ebay, walmart, other_marketplace",
+        |f| string(f.order.channel.as_str()),
     ),
-    ("order.is_marketplace", "bool", "placed on a marketplace"),
-    ("order.currency", "string", "ISO 4217 code"),
-    ("order.centre", "string", "fulfillment centre"),
-    (
+    var(
+        "order.is_marketplace",
+        "bool",
+        "placed on a marketplace",
+        |f| Value::Bool(f.order.channel.is_marketplace()),
+    ),
+    var("order.currency", "string", "ISO 4217 code", |f| {
+        string(f.order.currency.code())
+    }),
+    var("order.centre", "string", "fulfillment centre", |f| {
+        string(&f.order.fulfillment_centre)
+    }),
+    var(
         "order.country",
         "string",
         "ship-to country, ISO 3166-1 alpha-2",
+        |f| string(&f.order.ship_to.country),
     ),
-    ("order.subtotal", "double", "sum of the lines"),
-    ("order.total", "double", "order total"),
-    ("order.item_count", "int", "units in the basket"),
-    ("order.line_count", "int", "lines in the basket"),
-    ("order.skus", "list(string)", "SKUs in the basket"),
-    (
+    var("order.subtotal", "double", "sum of the lines", |f| {
+        double(f.order.totals.subtotal)
+    }),
+    var("order.total", "double", "order total", |f| {
+        double(f.order.totals.total)
+    }),
+    var("order.item_count", "int", "units in the basket", |f| {
+        Value::Int(i64::from(f.order.item_count()))
+    }),
+    var("order.line_count", "int", "lines in the basket", |f| {
+        Value::Int(f.order.lines.len() as i64)
+    }),
+    var("order.skus", "list(string)", "SKUs in the basket", |f| {
+        strings(f.order.lines.iter().map(|l| l.sku.as_str()))
+    }),
+    var(
         "order.categories",
         "list(string)",
-        "categories in the basket",
+        "categories in the basket, each once",
+        |f| {
+            let set: BTreeSet<&str> = f
+                .order
+                .lines
+                .iter()
+                .filter_map(|l| l.category.as_deref())
+                .collect();
+            strings(set)
+        },
     ),
-    (
+    var(
         "order.lines",
         "list(map)",
         "lines: sku, title, category, quantity, unit_price",
+        |f| Value::List(Arc::new(f.order.lines.iter().map(line).collect())),
     ),
-    (
+    var(
         "order.discount_codes",
         "list(string)",
         "codes the customer used",
+        |f| strings(f.order.discount_codes.iter().map(String::as_str)),
     ),
-    (
+    var(
         "order.needs_guide",
         "bool",
         "a basket product has a how-to guide insert",
+        |f| Value::Bool(f.derived.needs_guide),
     ),
-    (
+    var(
         "order.free_shipping_gap",
         "double",
         "amount missing to free shipping; 0 when reached or none set",
+        |f| double(f.derived.free_shipping_gap),
     ),
-    ("customer.id", "string", "customer id"),
-    (
+    var("customer.id", "string", "customer id", |f| {
+        string(&f.profile.customer_id)
+    }),
+    var(
         "customer.orders_before",
         "int",
         "orders placed before this one",
+        |f| Value::Int(i64::from(f.profile.orders_count)),
     ),
-    (
+    var(
         "customer.first_order",
         "bool",
         "this is the customer's first order",
+        |f| Value::Bool(f.profile.orders_count == 0),
     ),
-    (
+    var(
         "customer.days_since_last_order",
         "int",
         "days since the previous order; -1 on a first order",
+        |f| Value::Int(f.profile.days_since_last_order(f.now).unwrap_or(-1)),
     ),
-    (
+    var(
         "customer.lifetime_value",
         "double",
         "sum of previous order totals",
+        |f| double(f.profile.lifetime_value),
     ),
-    (
+    var(
         "customer.average_order_value",
         "double",
         "lifetime value / orders before",
+        |f| double(f.profile.average_order_value()),
     ),
-    (
+    var(
         "customer.tags",
         "list(string)",
         "tags set by the merchant: parent, student, retiree...",
+        |f| strings(f.profile.tags.iter().map(String::as_str)),
     ),
-    (
+    var(
         "customer.nps",
         "int",
         "last NPS score 0-10; -1 when never asked",
+        |f| Value::Int(f.profile.nps.as_ref().map_or(-1, |n| i64::from(n.score))),
     ),
-    (
+    var(
         "customer.nps_days_ago",
         "int",
         "days since the NPS answer; -1 when none",
+        |f| {
+            Value::Int(
+                f.profile
+                    .nps
+                    .as_ref()
+                    .map_or(-1, |n| (f.now - n.at).num_days()),
+            )
+        },
     ),
-    ("customer.birthday_month", "int", "1-12; 0 when unknown"),
-    (
+    var(
+        "customer.birthday_month",
+        "int",
+        "1-12; 0 when unknown",
+        |f| Value::Int(f.profile.birthday.map_or(0, |b| i64::from(b.month()))),
+    ),
+    var(
         "customer.is_birthday_month",
         "bool",
         "the order is placed in the birthday month",
+        |f| Value::Bool(f.profile.is_birthday_month(f.now)),
     ),
-    (
+    var(
         "customer.top_category",
         "string",
         "most-bought category; empty when none",
+        |f| string(f.profile.top_category().unwrap_or_default()),
     ),
-    (
+    var(
         "customer.categories",
         "map(string, int)",
         "units bought per category",
+        |f| counts(&f.profile.categories),
     ),
-    ("customer.skus", "map(string, int)", "units bought per SKU"),
-    (
+    var(
+        "customer.skus",
+        "map(string, int)",
+        "units bought per SKU",
+        |f| counts(&f.profile.skus),
+    ),
+    var(
         "customer.locale",
         "string",
         "language tag; empty when unknown",
+        |f| {
+            string(
+                f.order
+                    .customer
+                    .locale
+                    .as_deref()
+                    .or(f.profile.locale.as_deref())
+                    .unwrap_or_default(),
+            )
+        },
     ),
-    (
+    var(
         "customer.preferred_channel",
         "string",
         "channel of most orders; empty when none",
+        |f| string(f.profile.preferred_channel().map_or("", |c| c.as_str())),
     ),
-    ("today.year", "int", "year the order was placed (UTC)"),
-    ("today.month", "int", "1-12"),
-    ("today.day", "int", "day of the month"),
-    ("today.weekday", "int", "1 = Monday ... 7 = Sunday"),
+    var(
+        "today.year",
+        "int",
+        "year the order was placed (UTC)",
+        |f| Value::Int(i64::from(f.now.year())),
+    ),
+    var("today.month", "int", "1-12", |f| {
+        Value::Int(i64::from(f.now.month()))
+    }),
+    var("today.day", "int", "day of the month", |f| {
+        Value::Int(i64::from(f.now.day()))
+    }),
+    var("today.weekday", "int", "1 = Monday ... 7 = Sunday", |f| {
+        Value::Int(i64::from(f.now.weekday().number_from_monday()))
+    }),
 ];
+
+const ROOTS: [&str; 3] = ["order", "customer", "today"];
+const WHOLE_ROOT_BIT: usize = 60;
+const _: () = assert!(VARIABLES.len() <= WHOLE_ROOT_BIT, "one bit per variable");
+
+/// Which variables some condition uses: a bit per entry of `VARIABLES`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs(u64);
+
+impl Needs {
+    pub const ALL: Needs = Needs(u64::MAX);
+
+    pub fn union(self, other: Needs) -> Needs {
+        Needs(self.0 | other.0)
+    }
+
+    fn has(self, index: usize) -> bool {
+        self.0 & (1 << index) != 0
+    }
+
+    /// A condition uses the root itself (`customer`), not only its fields: it gets the
+    /// whole map as well, in bits above the variables'.
+    fn add_root(&mut self, root: &str) {
+        let slot = ROOTS.iter().position(|r| *r == root).expect("known root");
+        self.0 |= 1 << (WHOLE_ROOT_BIT + slot);
+        for (i, v) in VARIABLES.iter().enumerate() {
+            if v.path.split('.').next() == Some(root) {
+                self.0 |= 1 << i;
+            }
+        }
+    }
+}
+
+/// Walks a condition: records the variables it uses and reports unknown ones. Iteration
+/// variables of macros (`l` in `order.lines.exists(l, ...)`) are in `bound`.
+fn collect_needs(
+    expr: &IdedExpr,
+    bound: &mut Vec<String>,
+    needs: &mut Needs,
+    unknown: &mut Vec<String>,
+) {
+    match &expr.expr {
+        Expr::Select(select) => {
+            if let Expr::Ident(root) = &select.operand.expr
+                && ROOTS.contains(&root.as_str())
+                && !bound.contains(root)
+            {
+                let path = format!("{root}.{}", select.field);
+                match VARIABLES.iter().position(|v| v.path == path) {
+                    Some(i) => needs.0 |= 1 << i,
+                    None => unknown.push(path),
+                }
+            } else {
+                collect_needs(&select.operand, bound, needs, unknown);
+            }
+        }
+        Expr::Ident(name) => {
+            if ROOTS.contains(&name.as_str()) && !bound.contains(name) {
+                needs.add_root(name);
+            } else if !bound.contains(name) {
+                unknown.push(name.clone());
+            }
+        }
+        Expr::Call(call) => {
+            if let Some(target) = &call.target {
+                collect_needs(target, bound, needs, unknown);
+            }
+            for arg in &call.args {
+                collect_needs(arg, bound, needs, unknown);
+            }
+        }
+        Expr::Comprehension(c) => {
+            collect_needs(&c.iter_range, bound, needs, unknown);
+            collect_needs(&c.accu_init, bound, needs, unknown);
+            let depth = bound.len();
+            bound.push(c.iter_var.clone());
+            bound.extend(c.iter_var2.clone());
+            bound.push(c.accu_var.clone());
+            for e in [&c.loop_cond, &c.loop_step, &c.result] {
+                collect_needs(e, bound, needs, unknown);
+            }
+            bound.truncate(depth);
+        }
+        Expr::List(list) => {
+            for e in &list.elements {
+                collect_needs(e, bound, needs, unknown);
+            }
+        }
+        Expr::Map(map) => {
+            for entry in &map.entries {
+                if let EntryExpr::MapEntry(e) = &entry.expr {
+                    collect_needs(&e.key, bound, needs, unknown);
+                    collect_needs(&e.value, bound, needs, unknown);
+                }
+            }
+        }
+        Expr::Struct(s) => {
+            for entry in &s.entries {
+                if let EntryExpr::StructField(f) = &entry.expr {
+                    collect_needs(&f.value, bound, needs, unknown);
+                }
+            }
+        }
+        Expr::Literal(_) | Expr::Unspecified => {}
+    }
+}
 
 /// The CEL standard environment, built once and shared by every program and context.
 pub fn environment() -> Arc<Env> {
@@ -145,7 +373,7 @@ pub fn environment() -> Arc<Env> {
 
 /// Compiles a condition, reporting syntax errors with line and column, unknown
 /// variables and fields, and non-boolean results against a sample order.
-pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<Program> {
+pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<(Program, Needs)> {
     let program = match environment().compile(source) {
         Ok(program) => program,
         Err(errors) => {
@@ -158,6 +386,23 @@ pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<Program> {
             return None;
         }
     };
+    let mut needs = Needs::default();
+    let mut unknown = Vec::new();
+    collect_needs(
+        program.expression(),
+        &mut Vec::new(),
+        &mut needs,
+        &mut unknown,
+    );
+    if !unknown.is_empty() {
+        for name in unknown {
+            p.add(
+                field,
+                format!("unknown variable `{name}`: see the documented variables (order.*, customer.*, today.*)"),
+            );
+        }
+        return None;
+    }
     let sample = sample_variables();
     match evaluate(&program, &sample) {
         Ok(_) => {}
@@ -173,7 +418,7 @@ pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<Program> {
         ),
         Err(ConditionError::Failed(_)) => {} // data-dependent (an index, a division): judged per order
     }
-    Some(program)
+    Some((program, needs))
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -184,19 +429,14 @@ pub enum ConditionError {
     Failed(String),
 }
 
-/// The variables of one decision, built once and shared by every campaign's condition.
+/// The variables of one decision, converted into CEL values once and shared by every
+/// campaign's condition (converting per condition cost most of a decision's time).
 pub struct Variables {
-    order: Value,
-    customer: Value,
-    today: Value,
+    context: Context<'static, 'static>,
 }
 
 pub fn evaluate(program: &Program, vars: &Variables) -> Result<bool, ConditionError> {
-    let mut ctx = Context::with_env(environment());
-    ctx.add_variable_from_value("order", vars.order.clone());
-    ctx.add_variable_from_value("customer", vars.customer.clone());
-    ctx.add_variable_from_value("today", vars.today.clone());
-    match program.execute(&ctx) {
+    match program.execute(&vars.context) {
         Ok(Value::Bool(b)) => Ok(b),
         Ok(other) => Err(ConditionError::NotBool(format!("{other:?}"))),
         Err(e) => Err(ConditionError::Failed(e.to_string())),
@@ -237,123 +477,45 @@ pub struct Derived {
     pub free_shipping_gap: Decimal,
 }
 
+fn line(l: &crate::order::OrderLine) -> Value {
+    map(vec![
+        ("sku", string(&l.sku)),
+        ("title", string(&l.title)),
+        (
+            "category",
+            string(l.category.as_deref().unwrap_or_default()),
+        ),
+        ("quantity", Value::Int(i64::from(l.quantity))),
+        ("unit_price", double(l.unit_price)),
+    ])
+}
+
 impl Variables {
-    pub fn build(
-        order: &Order,
-        profile: &CustomerProfile,
-        derived: &Derived,
-        now: DateTime<Utc>,
-    ) -> Self {
-        let categories: BTreeSet<&str> = order
-            .lines
-            .iter()
-            .filter_map(|l| l.category.as_deref())
-            .collect();
-        let lines = order
-            .lines
-            .iter()
-            .map(|l| {
-                map(vec![
-                    ("sku", string(&l.sku)),
-                    ("title", string(&l.title)),
-                    (
-                        "category",
-                        string(l.category.as_deref().unwrap_or_default()),
-                    ),
-                    ("quantity", Value::Int(i64::from(l.quantity))),
-                    ("unit_price", double(l.unit_price)),
-                ])
-            })
-            .collect();
-        let order_value = map(vec![
-            ("id", string(&order.order_id)),
-            ("channel", string(order.channel.as_str())),
-            (
-                "is_marketplace",
-                Value::Bool(order.channel.is_marketplace()),
-            ),
-            ("currency", string(order.currency.code())),
-            ("centre", string(&order.fulfillment_centre)),
-            ("country", string(&order.ship_to.country)),
-            ("subtotal", double(order.totals.subtotal)),
-            ("total", double(order.totals.total)),
-            ("item_count", Value::Int(i64::from(order.item_count()))),
-            ("line_count", Value::Int(order.lines.len() as i64)),
-            ("skus", strings(order.lines.iter().map(|l| l.sku.as_str()))),
-            ("categories", strings(categories)),
-            ("lines", Value::List(Arc::new(lines))),
-            (
-                "discount_codes",
-                strings(order.discount_codes.iter().map(String::as_str)),
-            ),
-            ("needs_guide", Value::Bool(derived.needs_guide)),
-            ("free_shipping_gap", double(derived.free_shipping_gap)),
-        ]);
-        let nps_days = profile
-            .nps
-            .as_ref()
-            .map(|n| (now - n.at).num_days())
-            .unwrap_or(-1);
-        let customer = map(vec![
-            ("id", string(&profile.customer_id)),
-            ("orders_before", Value::Int(i64::from(profile.orders_count))),
-            ("first_order", Value::Bool(profile.orders_count == 0)),
-            (
-                "days_since_last_order",
-                Value::Int(profile.days_since_last_order(now).unwrap_or(-1)),
-            ),
-            ("lifetime_value", double(profile.lifetime_value)),
-            ("average_order_value", double(profile.average_order_value())),
-            ("tags", strings(profile.tags.iter().map(String::as_str))),
-            (
-                "nps",
-                Value::Int(profile.nps.as_ref().map_or(-1, |n| i64::from(n.score))),
-            ),
-            ("nps_days_ago", Value::Int(nps_days)),
-            (
-                "birthday_month",
-                Value::Int(profile.birthday.map_or(0, |b| i64::from(b.month()))),
-            ),
-            (
-                "is_birthday_month",
-                Value::Bool(profile.is_birthday_month(now)),
-            ),
-            (
-                "top_category",
-                string(profile.top_category().unwrap_or_default()),
-            ),
-            ("categories", counts(&profile.categories)),
-            ("skus", counts(&profile.skus)),
-            (
-                "locale",
-                string(
-                    order
-                        .customer
-                        .locale
-                        .as_deref()
-                        .or(profile.locale.as_deref())
-                        .unwrap_or_default(),
-                ),
-            ),
-            (
-                "preferred_channel",
-                string(profile.preferred_channel().map_or("", |c| c.as_str())),
-            ),
-        ]);
-        let today = map(vec![
-            ("year", Value::Int(i64::from(now.year()))),
-            ("month", Value::Int(i64::from(now.month()))),
-            ("day", Value::Int(i64::from(now.day()))),
-            (
-                "weekday",
-                Value::Int(i64::from(now.weekday().number_from_monday())),
-            ),
-        ]);
-        Variables {
-            order: order_value,
-            customer,
-            today,
+    /// Computes the variables in `needs` only: a merchant whose campaigns never look at
+    /// `customer.skus` does not pay for building it.
+    pub fn build(facts: &Facts<'_>, needs: Needs) -> Self {
+        let mut context = Context::with_env(environment());
+        let mut roots: [Vec<(&str, Value)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        for (i, v) in VARIABLES.iter().enumerate() {
+            if !needs.has(i) {
+                continue;
+            }
+            let value = (v.build)(facts);
+            let (root, field) = v.path.split_once('.').expect("paths are root.field");
+            let slot = ROOTS.iter().position(|r| *r == root).expect("known root");
+            if needs.has(WHOLE_ROOT_BIT + slot) {
+                roots[slot].push((field, value.clone()));
+            }
+            // Bound under its dotted name: CEL resolves the most specific name first, so
+            // `customer.tags` is found directly instead of by cloning the `customer` map.
+            context.add_variable_from_value(v.path, value);
         }
+        for (slot, fields) in roots.into_iter().enumerate() {
+            if needs.has(WHOLE_ROOT_BIT + slot) {
+                context.add_variable_from_value(ROOTS[slot], map(fields));
+            }
+        }
+        Variables { context }
     }
 }
 
@@ -365,7 +527,13 @@ fn sample_variables() -> Variables {
         needs_guide: false,
         free_shipping_gap: Decimal::ZERO,
     };
-    Variables::build(&order, &profile, &derived, order.placed_at)
+    let facts = Facts {
+        order: &order,
+        profile: &profile,
+        derived: &derived,
+        now: order.placed_at,
+    };
+    Variables::build(&facts, Needs::ALL)
 }
 
 #[cfg(test)]
@@ -376,7 +544,7 @@ mod tests {
         let mut p = Problems::default();
         let program = compile(source, "condition", &mut p);
         match p.finish() {
-            Ok(()) => Ok(program.unwrap()),
+            Ok(()) => Ok(program.unwrap().0),
             Err(e) => Err(e.errors.into_iter().map(|e| e.message).collect()),
         }
     }
@@ -399,7 +567,8 @@ mod tests {
 
     #[test]
     fn every_documented_variable_resolves() {
-        for (path, _, _) in VARIABLES {
+        for v in VARIABLES {
+            let path = v.path;
             let source = format!("{path} == {path}");
             check(&source).unwrap_or_else(|e| panic!("{path}: {e:?}"));
         }
