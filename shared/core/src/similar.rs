@@ -72,6 +72,60 @@ pub fn recommend(
         .collect()
 }
 
+/// One item of a basket, as the co-purchase count needs it.
+pub struct BasketItem<'a> {
+    pub sku: &'a str,
+    pub title: &'a str,
+    pub category: Option<&'a str>,
+}
+
+/// Top `k` neighbours per SKU by plain co-purchase count (orders that hold both).
+/// A simple stand-in until the evaluated similarity model replaces it; enough to give
+/// the demo and new merchants sensible suggestions.
+pub fn co_purchase<'a>(
+    baskets: impl IntoIterator<Item = Vec<BasketItem<'a>>>,
+    k: usize,
+) -> Vec<SimilarItems> {
+    let mut titles: BTreeMap<&str, (&str, Option<&str>)> = BTreeMap::new();
+    let mut pairs: BTreeMap<&str, BTreeMap<&str, u32>> = BTreeMap::new();
+    for basket in baskets {
+        let skus: BTreeSet<&str> = basket.iter().map(|i| i.sku).collect();
+        for item in &basket {
+            titles.insert(item.sku, (item.title, item.category));
+        }
+        for a in &skus {
+            for b in &skus {
+                if a != b {
+                    *pairs.entry(a).or_default().entry(b).or_default() += 1;
+                }
+            }
+        }
+    }
+    pairs
+        .into_iter()
+        .map(|(sku, counts)| {
+            let mut ranked: Vec<(&str, u32)> = counts.into_iter().collect();
+            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            SimilarItems {
+                sku: sku.to_string(),
+                neighbours: ranked
+                    .into_iter()
+                    .take(k)
+                    .map(|(n, count)| {
+                        let (title, category) = titles[n];
+                        Neighbour {
+                            sku: n.to_string(),
+                            title: title.to_string(),
+                            category: category.map(str::to_string),
+                            score: f64::from(count),
+                        }
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +137,32 @@ mod tests {
             category: None,
             score,
         }
+    }
+
+    #[test]
+    fn co_purchase_ranks_by_shared_orders() {
+        let item = |sku| BasketItem {
+            sku,
+            title: sku,
+            category: None,
+        };
+        let baskets = vec![
+            vec![item("TEA"), item("MUG")],
+            vec![item("TEA"), item("MUG"), item("HONEY")],
+            vec![item("TEA"), item("HONEY"), item("TEA")],
+            vec![item("CAKE")],
+        ];
+        let similar = co_purchase(baskets, 1);
+        let tea = similar.iter().find(|s| s.sku == "TEA").unwrap();
+        assert_eq!(tea.neighbours.len(), 1);
+        assert_eq!(
+            (tea.neighbours[0].sku.as_str(), tea.neighbours[0].score),
+            ("HONEY", 2.0)
+        );
+        assert!(
+            similar.iter().all(|s| s.sku != "CAKE"),
+            "no neighbours, no list"
+        );
     }
 
     #[test]
