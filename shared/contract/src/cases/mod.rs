@@ -1,0 +1,17 @@
+//! The cases, each an `async fn` over a fresh, empty store.
+
+mod atomicity;
+mod commit;
+mod concurrency;
+mod config;
+mod customers;
+mod isolation;
+mod load;
+
+pub use atomicity::*;
+pub use commit::*;
+pub use concurrency::*;
+pub use config::*;
+pub use customers::*;
+pub use isolation::*;
+pub use load::*;

@@ -1,0 +1,188 @@
+//! Sample records the cases build their commits from, so each case states only what it
+//! varies.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+use packwise_core::campaign::CouponValue;
+use packwise_core::decide::IssuedCoupon;
+use packwise_core::order::OrderLine;
+use packwise_core::ports::{Commit, CounterBump, OrderKeys, ProcessedOrder, instruction_key};
+use packwise_core::profile::OrderSummary;
+use packwise_core::similar::{Neighbour, SimilarItems};
+use packwise_core::{Campaign, CustomerProfile, Insert, MerchantSettings, Order};
+use rust_decimal::Decimal;
+
+/// The fulfillment centre sample orders ship from.
+pub const CENTRE: &str = "C1";
+
+pub fn at(timestamp: &str) -> DateTime<Utc> {
+    timestamp
+        .parse()
+        .unwrap_or_else(|e| panic!("sample time {timestamp}: {e}"))
+}
+
+/// The core's sample order (two mint teas, 12.90 EUR) for the given merchant, order and
+/// customer, placed at `placed_at`, shipping from [`CENTRE`].
+pub fn order(merchant: &str, order_id: &str, customer: &str, placed_at: &str) -> Order {
+    let mut order: Order =
+        serde_json::from_str(packwise_core::samples::ORDER_JSON).expect("core's sample order");
+    order.merchant = merchant.to_string();
+    order.order_id = order_id.to_string();
+    order.customer.id = customer.to_string();
+    order.placed_at = at(placed_at);
+    order.fulfillment_centre = CENTRE.to_string();
+    order
+}
+
+/// A basket line of one unit at 5.00, for cases that care which SKUs are in the basket.
+pub fn line(sku: &str, category: &str) -> OrderLine {
+    OrderLine {
+        sku: sku.to_string(),
+        title: format!("{sku} title"),
+        category: Some(category.to_string()),
+        quantity: 1,
+        unit_price: Decimal::new(500, 2),
+    }
+}
+
+pub fn settings(merchant: &str) -> MerchantSettings {
+    serde_json::from_value(serde_json::json!({
+        "merchant": merchant,
+        "name": format!("{merchant} shop"),
+        "default_locale": "en",
+        "default_currency": "EUR",
+        "coupon_secret": "a secret of at least sixteen characters",
+    }))
+    .expect("sample settings")
+}
+
+pub fn campaign(id: &str, version: u64) -> Campaign {
+    serde_json::from_value(serde_json::json!({
+        "id": id,
+        "name": format!("{id} campaign"),
+        "status": "active",
+        "priority": 10,
+        "condition": "customer.orders_count == 0",
+        "actions": {
+            "message": {"templates": {"en": "Welcome!"}},
+            "packaging": {"box_type": "gift", "gift_wrap": true},
+        },
+        "budget": 100,
+        "version": version,
+    }))
+    .expect("sample campaign")
+}
+
+pub fn insert(sku: &str, stock: &[(&str, i64)]) -> Insert {
+    serde_json::from_value(serde_json::json!({
+        "sku": sku,
+        "name": format!("{sku} card"),
+        "kind": "welcome_card",
+        "weight_grams": 5,
+        "format": "flat",
+        "stock": stock.iter().map(|(c, n)| (c.to_string(), *n)).collect::<BTreeMap<_, _>>(),
+        "low_stock_threshold": 2,
+    }))
+    .expect("sample insert")
+}
+
+pub fn similar(sku: &str, neighbours: &[&str]) -> SimilarItems {
+    SimilarItems {
+        sku: sku.to_string(),
+        neighbours: neighbours
+            .iter()
+            .enumerate()
+            .map(|(rank, n)| Neighbour {
+                sku: n.to_string(),
+                title: format!("{n} title"),
+                category: None,
+                score: 1.0 / (rank as f64 + 1.0),
+            })
+            .collect(),
+    }
+}
+
+pub fn bump(campaign: &str, counter: &str, limit: Option<u64>) -> CounterBump {
+    CounterBump {
+        campaign: campaign.to_string(),
+        counter: counter.to_string(),
+        limit,
+    }
+}
+
+pub fn coupon(order: &Order, campaign: &str, code: &str) -> IssuedCoupon {
+    IssuedCoupon {
+        code: code.to_string(),
+        merchant: order.merchant.clone(),
+        campaign: campaign.to_string(),
+        order_id: order.order_id.clone(),
+        customer_id: order.customer.id.clone(),
+        value: CouponValue::Percent {
+            percent: Decimal::new(10, 0),
+        },
+        currency: order.currency,
+        issued_at: order.placed_at,
+        expires_on: (order.placed_at + chrono::Duration::days(30)).date_naive(),
+        min_spend: Some(Decimal::new(2000, 2)),
+    }
+}
+
+/// What the processor would commit for `order` when nothing applies: the profile folded
+/// forward from `previous` (the profile as read, `None` if there was none), the history
+/// entry and the processed record. Cases add counters, stock and coupons.
+pub fn commit(order: &Order, previous: Option<&CustomerProfile>) -> Commit {
+    let mut profile = previous
+        .cloned()
+        .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
+    profile.record_order(order);
+    let expected_profile_version = previous.map(|p| p.version);
+    profile.version = expected_profile_version.unwrap_or(0) + 1;
+    let key = instruction_key(
+        &order.merchant,
+        &order.fulfillment_centre,
+        order.placed_at,
+        &order.order_id,
+    );
+    Commit {
+        merchant: order.merchant.clone(),
+        profile,
+        expected_profile_version,
+        summary: OrderSummary::of(order),
+        processed: ProcessedOrder {
+            order_id: order.order_id.clone(),
+            customer_id: order.customer.id.clone(),
+            instruction_key: key,
+            instruction: format!(r#"{{"order_id":"{}","inserts":[]}}"#, order.order_id),
+            coupon_code: None,
+        },
+        counters: Vec::new(),
+        centre: order.fulfillment_centre.clone(),
+        stock_taken: Vec::new(),
+        coupon: None,
+    }
+}
+
+/// Adds a coupon to a commit, as the processor records it in both places.
+pub fn with_coupon(mut commit: Commit, coupon: IssuedCoupon) -> Commit {
+    commit.processed.coupon_code = Some(coupon.code.clone());
+    commit.coupon = Some(coupon);
+    commit
+}
+
+/// The keys the processor would read `order` with.
+pub fn keys<'a>(order: &'a Order, budgeted: &'a [String], inserts: &'a [String]) -> OrderKeys<'a> {
+    OrderKeys {
+        merchant: &order.merchant,
+        customer: &order.customer.id,
+        order_id: &order.order_id,
+        centre: &order.fulfillment_centre,
+        basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
+        budgeted_campaigns: budgeted,
+        insert_skus: inserts,
+    }
+}
+
+pub fn names(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
