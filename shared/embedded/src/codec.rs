@@ -1,0 +1,36 @@
+//! Documents are stored as JSON text; one that no longer decodes is reported with its key.
+
+use packwise_core::ports::{StoreError, StoreResult};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub(crate) fn encode<T: Serialize>(value: &T, key: impl FnOnce() -> String) -> StoreResult<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt {
+        key: key(),
+        reason: format!("cannot be encoded: {e}"),
+    })
+}
+
+pub(crate) fn decode<T: DeserializeOwned>(
+    text: &str,
+    key: impl FnOnce() -> String,
+) -> StoreResult<T> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        key: key(),
+        reason: e.to_string(),
+    })
+}
+
+/// Counters are INTEGER columns so SQL can compare them; a negative one was not written
+/// by this store.
+pub(crate) fn count(value: i64, key: impl FnOnce() -> String) -> StoreResult<u64> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt {
+        key: key(),
+        reason: format!("counter is negative ({value})"),
+    })
+}
+
+/// Limits and versions beyond SQLite's signed 64 bits cannot be reached, so saturate.
+pub(crate) fn to_sql_int(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}

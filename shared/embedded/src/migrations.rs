@@ -1,0 +1,199 @@
+//! The schema, built by numbered migrations; `PRAGMA user_version` records how many ran.
+//!
+//! Append new migrations, never edit one that has shipped: stores in the field have
+//! already run it. Every key starts with the merchant so no query can cross tenants by
+//! accident of its key.
+
+use packwise_core::ports::{StoreError, StoreResult};
+use rusqlite::{Connection, TransactionBehavior};
+
+use crate::sql_error::sql;
+
+pub(crate) const MIGRATIONS: &[&str] = &[
+    // 1: the initial layout. Documents are JSON text; what SQL must compare or count
+    // (versions, counters, stock) lives in INTEGER columns beside them.
+    r#"
+    CREATE TABLE settings (
+        merchant TEXT NOT NULL PRIMARY KEY,
+        doc      TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE campaigns (
+        merchant TEXT    NOT NULL,
+        id       TEXT    NOT NULL,
+        version  INTEGER NOT NULL,
+        doc      TEXT    NOT NULL,
+        PRIMARY KEY (merchant, id)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE inserts (
+        merchant TEXT NOT NULL,
+        sku      TEXT NOT NULL,
+        doc      TEXT NOT NULL,
+        PRIMARY KEY (merchant, sku)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE insert_stock (
+        merchant TEXT    NOT NULL,
+        sku      TEXT    NOT NULL,
+        centre   TEXT    NOT NULL,
+        units    INTEGER NOT NULL,
+        PRIMARY KEY (merchant, sku, centre),
+        FOREIGN KEY (merchant, sku) REFERENCES inserts (merchant, sku) ON DELETE CASCADE
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE profiles (
+        merchant TEXT    NOT NULL,
+        customer TEXT    NOT NULL,
+        version  INTEGER NOT NULL,
+        doc      TEXT    NOT NULL,
+        PRIMARY KEY (merchant, customer)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE order_history (
+        merchant  TEXT NOT NULL,
+        customer  TEXT NOT NULL,
+        placed_at TEXT NOT NULL,
+        order_id  TEXT NOT NULL,
+        doc       TEXT NOT NULL,
+        PRIMARY KEY (merchant, customer, placed_at, order_id)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE processed_orders (
+        merchant TEXT NOT NULL,
+        order_id TEXT NOT NULL,
+        doc      TEXT NOT NULL,
+        PRIMARY KEY (merchant, order_id)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE counters (
+        merchant TEXT    NOT NULL,
+        campaign TEXT    NOT NULL,
+        counter  TEXT    NOT NULL,
+        value    INTEGER NOT NULL,
+        PRIMARY KEY (merchant, campaign, counter)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE coupons (
+        merchant TEXT NOT NULL,
+        code     TEXT NOT NULL,
+        doc      TEXT NOT NULL,
+        PRIMARY KEY (merchant, code)
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE TABLE similar_items (
+        merchant TEXT NOT NULL,
+        sku      TEXT NOT NULL,
+        doc      TEXT NOT NULL,
+        PRIMARY KEY (merchant, sku)
+    ) STRICT, WITHOUT ROWID;
+    "#,
+];
+
+/// Brings the schema up to date. Each migration and its version bump commit together,
+/// under the write lock, so a crash or a second process opening the same file at the
+/// same moment never runs a migration twice.
+pub(crate) fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    loop {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql)?;
+        let applied = schema_version(&tx)?;
+        let Some(migration) = MIGRATIONS.get(applied) else {
+            if applied > MIGRATIONS.len() {
+                return Err(StoreError::Corrupt {
+                    key: "schema".to_string(),
+                    reason: format!(
+                        "the store has schema version {applied}, newer than this build knows ({})",
+                        MIGRATIONS.len()
+                    ),
+                });
+            }
+            return Ok(());
+        };
+        let version = applied + 1;
+        tx.execute_batch(migration).map_err(sql)?;
+        tx.pragma_update(None, "user_version", version as i64)
+            .map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        tracing::info!(version, "store schema migrated");
+    }
+}
+
+pub(crate) fn schema_version(conn: &Connection) -> StoreResult<usize> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(sql)?;
+    usize::try_from(version).map_err(|_| StoreError::Corrupt {
+        key: "schema".to_string(),
+        reason: format!("negative schema version {version}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::SqliteStore;
+    use packwise_core::ports::ConfigStore;
+
+    #[tokio::test]
+    async fn reopening_runs_no_migration_twice_and_keeps_the_data() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("nested/dir/packwise.db");
+        let store = SqliteStore::open(&path).unwrap();
+        store
+            .with_connection(|c| c.execute("INSERT INTO settings VALUES ('acme', '{}')", []))
+            .unwrap();
+        drop(store);
+        let reopened = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            reopened.with_connection(schema_version).unwrap(),
+            MIGRATIONS.len()
+        );
+        let kept: String = reopened
+            .with_connection(|c| {
+                c.query_row(
+                    "SELECT doc FROM settings WHERE merchant = 'acme'",
+                    [],
+                    |r| r.get(0),
+                )
+            })
+            .unwrap();
+        assert_eq!(kept, "{}");
+    }
+
+    #[tokio::test]
+    async fn a_store_from_a_newer_build_is_refused_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("packwise.db");
+        drop(SqliteStore::open(&path).unwrap());
+        let newer = MIGRATIONS.len() as i64 + 1;
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", newer)
+            .unwrap();
+        let err = SqliteStore::open(&path).expect_err("newer schema refused");
+        assert!(
+            matches!(&err, StoreError::Corrupt { key, .. } if key == "schema"),
+            "{err:?}"
+        );
+        let version: i64 = Connection::open(&path)
+            .unwrap()
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, newer);
+    }
+
+    #[tokio::test]
+    async fn an_interrupted_upgrade_resumes_where_it_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("packwise.db");
+        // A store that ran no migration yet but already has a WAL file.
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "journal_mode", "WAL")
+            .unwrap();
+        let store = SqliteStore::open(&path).unwrap();
+        assert!(store.settings("acme").await.unwrap().is_none());
+    }
+}

@@ -1,0 +1,124 @@
+//! One order's commit: every effect in one transaction, each guarded by its condition.
+
+use packwise_core::ports::{Commit, CommitOutcome, CounterBump, StoreError, StoreResult};
+use rusqlite::{Transaction, params};
+
+use crate::codec::{encode, to_sql_int};
+use crate::records;
+use crate::sql_error::sql;
+use crate::store::{Finish, SqliteStore};
+
+/// Why the commit stopped before writing everything.
+enum Stop {
+    /// A condition failed: roll back and tell the processor.
+    Refused(CommitOutcome),
+    Failed(StoreError),
+}
+
+impl From<StoreError> for Stop {
+    fn from(e: StoreError) -> Self {
+        Stop::Failed(e)
+    }
+}
+
+fn conflict(reason: String) -> Stop {
+    Stop::Refused(CommitOutcome::Conflict(reason))
+}
+
+impl SqliteStore {
+    pub(crate) fn commit_order(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
+        self.write(|tx| match apply(tx, commit) {
+            Ok(()) => Ok(Finish::Commit(CommitOutcome::Committed)),
+            Err(Stop::Refused(outcome)) => Ok(Finish::Rollback(outcome)),
+            Err(Stop::Failed(e)) => Err(e),
+        })
+    }
+}
+
+/// The processed record is checked first: a redelivery racing the first delivery also
+/// holds a stale profile version, and must hear `AlreadyProcessed`, not `Conflict`.
+fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
+    let merchant = commit.merchant.as_str();
+    let order_id = commit.processed.order_id.as_str();
+    let customer = commit.profile.customer_id.as_str();
+    if let Some(done) = records::processed(tx, merchant, order_id)? {
+        return Err(Stop::Refused(CommitOutcome::AlreadyProcessed(done)));
+    }
+    let stored_version = records::profile_version(tx, merchant, customer)?;
+    if stored_version != commit.expected_profile_version {
+        return Err(conflict(format!(
+            "profile of customer {customer} is at version {stored_version:?}, expected {:?}",
+            commit.expected_profile_version
+        )));
+    }
+    for bump in &commit.counters {
+        bump_counter(tx, merchant, bump)?;
+    }
+    for sku in &commit.stock_taken {
+        take_stock(tx, merchant, sku, &commit.centre)?;
+    }
+    if let Some(coupon) = &commit.coupon {
+        let code = &coupon.code;
+        let doc = encode(coupon, || format!("coupon {merchant}/{code}"))?;
+        let stored = tx
+            .execute(
+                "INSERT INTO coupons (merchant, code, doc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (merchant, code) DO NOTHING",
+                params![merchant, code, doc],
+            )
+            .map_err(sql)?;
+        if stored == 0 {
+            return Err(conflict(format!("coupon code {code} was already issued")));
+        }
+    }
+    records::put_summary(tx, merchant, customer, &commit.summary)?;
+    records::put_profile(tx, merchant, &commit.profile)?;
+    let doc = encode(&commit.processed, || {
+        format!("processed order {merchant}/{order_id}")
+    })?;
+    tx.execute(
+        "INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)",
+        params![merchant, order_id, doc],
+    )
+    .map_err(sql)?;
+    Ok(())
+}
+
+/// Adds one, and with a limit only while the counter is below it; a counter never bumped
+/// starts at zero, so a limit of zero refuses even the first.
+fn bump_counter(tx: &Transaction<'_>, merchant: &str, bump: &CounterBump) -> Result<(), Stop> {
+    let limit = bump.limit.map(to_sql_int);
+    let bumped = tx
+        .prepare_cached(
+            "INSERT INTO counters (merchant, campaign, counter, value)
+             SELECT ?1, ?2, ?3, 1 WHERE ?4 IS NULL OR ?4 >= 1
+             ON CONFLICT (merchant, campaign, counter)
+             DO UPDATE SET value = value + 1 WHERE ?4 IS NULL OR value < ?4",
+        )
+        .and_then(|mut stmt| stmt.execute(params![merchant, bump.campaign, bump.counter, limit]))
+        .map_err(sql)?;
+    if bumped == 0 {
+        return Err(conflict(format!(
+            "budget of campaign {} used up",
+            bump.campaign
+        )));
+    }
+    Ok(())
+}
+
+/// Takes one unit, never going below zero.
+fn take_stock(tx: &Transaction<'_>, merchant: &str, sku: &str, centre: &str) -> Result<(), Stop> {
+    let taken = tx
+        .prepare_cached(
+            "UPDATE insert_stock SET units = units - 1
+             WHERE merchant = ?1 AND sku = ?2 AND centre = ?3 AND units >= 1",
+        )
+        .and_then(|mut stmt| stmt.execute(params![merchant, sku, centre]))
+        .map_err(sql)?;
+    if taken == 0 {
+        return Err(conflict(format!(
+            "insert {sku} is out of stock at centre {centre}"
+        )));
+    }
+    Ok(())
+}

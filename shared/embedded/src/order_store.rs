@@ -1,0 +1,187 @@
+//! Per-order state: the one read before deciding and the one atomic commit after.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use packwise_core::CustomerProfile;
+use packwise_core::Order;
+use packwise_core::decide::IssuedCoupon;
+use packwise_core::ports::{
+    Commit, CommitOutcome, CustomerAttributes, ISSUED, OrderContext, OrderKeys, OrderStore,
+    ProcessedOrder, StoreResult,
+};
+use packwise_core::profile::OrderSummary;
+use packwise_core::similar::SimilarItems;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::codec::{count, decode, encode};
+use crate::records;
+use crate::sql_error::sql;
+use crate::store::SqliteStore;
+
+// As in the configuration store, the rusqlite calls run inline: they are short local
+// calls on a connection that serializes them anyway, and the only long wait (another
+// process holding the write lock) is bounded by the busy timeout.
+impl OrderStore for SqliteStore {
+    async fn load(&self, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
+        let merchant = keys.merchant;
+        self.read(|tx| {
+            let mut issued = BTreeMap::new();
+            for campaign in keys.budgeted_campaigns {
+                let value = records::counter(tx, merchant, campaign, ISSUED)?;
+                issued.insert(campaign.clone(), value);
+            }
+            let mut stock = BTreeMap::new();
+            for sku in keys.insert_skus {
+                stock.insert(sku.clone(), units(tx, merchant, sku, keys.centre)?);
+            }
+            let mut seen = BTreeSet::new();
+            let mut similar = Vec::new();
+            for sku in &keys.basket_skus {
+                if seen.insert(*sku)
+                    && let Some(items) = similar_items(tx, merchant, sku)?
+                {
+                    similar.push(items);
+                }
+            }
+            Ok(OrderContext {
+                profile: records::profile(tx, merchant, keys.customer)?,
+                processed: records::processed(tx, merchant, keys.order_id)?,
+                issued,
+                stock,
+                similar,
+            })
+        })
+    }
+
+    async fn commit(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
+        self.commit_order(commit)
+    }
+
+    async fn profile(
+        &self,
+        merchant: &str,
+        customer: &str,
+    ) -> StoreResult<Option<CustomerProfile>> {
+        self.read(|tx| records::profile(tx, merchant, customer))
+    }
+
+    async fn put_customer_attributes(
+        &self,
+        merchant: &str,
+        customer: &str,
+        attributes: &CustomerAttributes,
+    ) -> StoreResult<CustomerProfile> {
+        self.apply_attributes(merchant, customer, attributes)
+    }
+
+    async fn import_history(&self, order: &Order) -> StoreResult<bool> {
+        self.import_order(order)
+    }
+
+    async fn history(&self, merchant: &str, customer: &str) -> StoreResult<Vec<OrderSummary>> {
+        self.read(|tx| {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT order_id, doc FROM order_history
+                     WHERE merchant = ?1 AND customer = ?2
+                     ORDER BY placed_at, order_id",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([merchant, customer], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+                })
+                .map_err(sql)?;
+            rows.map(|row| {
+                let (order_id, doc) = row.map_err(sql)?;
+                decode(&doc, || format!("history {merchant}/{customer}/{order_id}"))
+            })
+            .collect()
+        })
+    }
+
+    async fn coupon(&self, merchant: &str, code: &str) -> StoreResult<Option<IssuedCoupon>> {
+        self.read(|tx| {
+            tx.query_row(
+                "SELECT doc FROM coupons WHERE merchant = ?1 AND code = ?2",
+                [merchant, code],
+                |row| row.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(sql)?
+            .map(|doc| decode(&doc, || format!("coupon {merchant}/{code}")))
+            .transpose()
+        })
+    }
+
+    async fn counters(&self, merchant: &str, campaign: &str) -> StoreResult<BTreeMap<String, u64>> {
+        self.read(|tx| {
+            let mut stmt = tx
+                .prepare_cached(
+                    "SELECT counter, value FROM counters WHERE merchant = ?1 AND campaign = ?2",
+                )
+                .map_err(sql)?;
+            let rows = stmt
+                .query_map([merchant, campaign], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })
+                .map_err(sql)?;
+            rows.map(|row| {
+                let (name, value) = row.map_err(sql)?;
+                let value = count(value, || format!("counter {merchant}/{campaign}/{name}"))?;
+                Ok((name, value))
+            })
+            .collect()
+        })
+    }
+
+    async fn processed(
+        &self,
+        merchant: &str,
+        order_id: &str,
+    ) -> StoreResult<Option<ProcessedOrder>> {
+        self.read(|tx| records::processed(tx, merchant, order_id))
+    }
+
+    async fn put_similar(&self, merchant: &str, items: &SimilarItems) -> StoreResult<()> {
+        let sku = &items.sku;
+        let doc = encode(items, || format!("similar items {merchant}/{sku}"))?;
+        self.write_all(|tx| {
+            tx.execute(
+                "INSERT INTO similar_items (merchant, sku, doc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (merchant, sku) DO UPDATE SET doc = excluded.doc",
+                params![merchant, sku, doc],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+}
+
+/// Units of an insert at a centre; a centre that stocks none has no row.
+fn units(conn: &Connection, merchant: &str, sku: &str, centre: &str) -> StoreResult<i64> {
+    conn.prepare_cached(
+        "SELECT units FROM insert_stock WHERE merchant = ?1 AND sku = ?2 AND centre = ?3",
+    )
+    .and_then(|mut stmt| {
+        stmt.query_row([merchant, sku, centre], |row| row.get(0))
+            .optional()
+    })
+    .map(Option::unwrap_or_default)
+    .map_err(sql)
+}
+
+fn similar_items(
+    conn: &Connection,
+    merchant: &str,
+    sku: &str,
+) -> StoreResult<Option<SimilarItems>> {
+    conn.prepare_cached("SELECT doc FROM similar_items WHERE merchant = ?1 AND sku = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row([merchant, sku], |row| row.get::<_, String>(0))
+                .optional()
+        })
+        .map_err(sql)?
+        .map(|doc| decode(&doc, || format!("similar items {merchant}/{sku}")))
+        .transpose()
+}

@@ -1,0 +1,165 @@
+//! Reading and writing the per-customer and per-order records inside a transaction.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use packwise_core::CustomerProfile;
+use packwise_core::ports::{ProcessedOrder, StoreResult};
+use packwise_core::profile::OrderSummary;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::codec::{count, decode, encode, to_sql_int};
+use crate::sql_error::sql;
+
+fn profile_key(merchant: &str, customer: &str) -> String {
+    format!("profile {merchant}/{customer}")
+}
+
+pub(crate) fn profile(
+    conn: &Connection,
+    merchant: &str,
+    customer: &str,
+) -> StoreResult<Option<CustomerProfile>> {
+    conn.prepare_cached("SELECT doc FROM profiles WHERE merchant = ?1 AND customer = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row([merchant, customer], |row| row.get::<_, String>(0))
+                .optional()
+        })
+        .map_err(sql)?
+        .map(|doc| decode(&doc, || profile_key(merchant, customer)))
+        .transpose()
+}
+
+/// The version alone, so a commit's check does not depend on decoding the document.
+pub(crate) fn profile_version(
+    conn: &Connection,
+    merchant: &str,
+    customer: &str,
+) -> StoreResult<Option<u64>> {
+    let version: Option<i64> = conn
+        .prepare_cached("SELECT version FROM profiles WHERE merchant = ?1 AND customer = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row([merchant, customer], |row| row.get(0))
+                .optional()
+        })
+        .map_err(sql)?;
+    version
+        .map(|v| count(v, || profile_key(merchant, customer)))
+        .transpose()
+}
+
+/// Stores the profile under the given merchant, whatever merchant the document names:
+/// the caller's tenant decides where data lands.
+pub(crate) fn put_profile(
+    conn: &Connection,
+    merchant: &str,
+    profile: &CustomerProfile,
+) -> StoreResult<()> {
+    let customer = &profile.customer_id;
+    let doc = encode(profile, || profile_key(merchant, customer))?;
+    conn.prepare_cached(
+        "INSERT INTO profiles (merchant, customer, version, doc) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (merchant, customer)
+         DO UPDATE SET version = excluded.version, doc = excluded.doc",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            merchant,
+            customer,
+            to_sql_int(profile.version),
+            doc
+        ])
+    })
+    .map_err(sql)?;
+    Ok(())
+}
+
+/// History is keyed and ordered by this text: fixed-width UTC, so text order is time order.
+pub(crate) fn history_time(placed_at: DateTime<Utc>) -> String {
+    placed_at.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+pub(crate) fn has_summary(
+    conn: &Connection,
+    merchant: &str,
+    customer: &str,
+    placed_at: DateTime<Utc>,
+    order_id: &str,
+) -> StoreResult<bool> {
+    conn.prepare_cached(
+        "SELECT 1 FROM order_history
+         WHERE merchant = ?1 AND customer = ?2 AND placed_at = ?3 AND order_id = ?4",
+    )
+    .and_then(|mut stmt| {
+        stmt.exists(params![
+            merchant,
+            customer,
+            history_time(placed_at),
+            order_id
+        ])
+    })
+    .map_err(sql)
+}
+
+/// Replaces an existing entry: an order first imported and then processed live keeps one.
+pub(crate) fn put_summary(
+    conn: &Connection,
+    merchant: &str,
+    customer: &str,
+    summary: &OrderSummary,
+) -> StoreResult<()> {
+    let order_id = &summary.order_id;
+    let doc = encode(summary, || {
+        format!("history {merchant}/{customer}/{order_id}")
+    })?;
+    conn.prepare_cached(
+        "INSERT INTO order_history (merchant, customer, placed_at, order_id, doc)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (merchant, customer, placed_at, order_id) DO UPDATE SET doc = excluded.doc",
+    )
+    .and_then(|mut stmt| {
+        stmt.execute(params![
+            merchant,
+            customer,
+            history_time(summary.placed_at),
+            order_id,
+            doc
+        ])
+    })
+    .map_err(sql)?;
+    Ok(())
+}
+
+pub(crate) fn processed(
+    conn: &Connection,
+    merchant: &str,
+    order_id: &str,
+) -> StoreResult<Option<ProcessedOrder>> {
+    conn.prepare_cached("SELECT doc FROM processed_orders WHERE merchant = ?1 AND order_id = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row([merchant, order_id], |row| row.get::<_, String>(0))
+                .optional()
+        })
+        .map_err(sql)?
+        .map(|doc| decode(&doc, || format!("processed order {merchant}/{order_id}")))
+        .transpose()
+}
+
+/// A counter's value; one never bumped is zero.
+pub(crate) fn counter(
+    conn: &Connection,
+    merchant: &str,
+    campaign: &str,
+    name: &str,
+) -> StoreResult<u64> {
+    let value: Option<i64> = conn
+        .prepare_cached(
+            "SELECT value FROM counters WHERE merchant = ?1 AND campaign = ?2 AND counter = ?3",
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row([merchant, campaign, name], |row| row.get(0))
+                .optional()
+        })
+        .map_err(sql)?;
+    count(value.unwrap_or(0), || {
+        format!("counter {merchant}/{campaign}/{name}")
+    })
+}
