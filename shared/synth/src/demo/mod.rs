@@ -1,0 +1,61 @@
+//! The demo merchant `demo-shop`: its settings, printed inserts and campaigns, chosen so
+//! that a day of synthetic orders exercises every kind of decision.
+
+mod campaigns;
+mod inserts;
+
+use packwise_core::MerchantSettings;
+use packwise_core::order::Channel;
+use rust_decimal::Decimal;
+
+pub use campaigns::campaigns;
+pub use inserts::{CENTRES, inserts};
+
+/// The demo merchant's id: every synthetic order belongs to it.
+pub const MERCHANT: &str = "demo-shop";
+
+/// The currency every synthetic price and order is in.
+pub const CURRENCY: &str = "EUR";
+
+/// Subtotal (EUR) from which shipping is free.
+pub fn free_shipping_threshold() -> Decimal {
+    Decimal::from(50)
+}
+
+/// Shipping (EUR) charged below the free-shipping threshold.
+pub fn shipping_fee() -> Decimal {
+    Decimal::new(490, 2)
+}
+
+/// The demo merchant's settings: English by default, EUR, free shipping from 50 EUR, no
+/// marketing in Amazon and Walmart parcels, at most 3 inserts weighing 150 g.
+pub fn settings() -> MerchantSettings {
+    MerchantSettings {
+        merchant: MERCHANT.to_string(),
+        name: "Demo Shop".to_string(),
+        max_inserts_per_package: 3,
+        max_insert_weight_grams: 150,
+        forbidden_insert_channels: vec![Channel::Amazon, Channel::Walmart],
+        default_locale: "en".to_string(),
+        default_currency: CURRENCY.parse().expect("EUR is ISO 4217"),
+        // Fixed so that demo coupon codes and holdout groups are the same on every run.
+        coupon_secret: "demo-shop-fixed-coupon-secret".to_string(),
+        free_shipping_threshold: Some(free_shipping_threshold()),
+        not_recommendable: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_validate() {
+        let s = settings();
+        s.validate().unwrap();
+        assert!(s.forbids_marketing(Channel::Amazon));
+        assert!(s.forbids_marketing(Channel::Walmart));
+        assert!(!s.forbids_marketing(Channel::Ebay));
+        assert!(s.coupon_secret.len() >= 16);
+    }
+}
