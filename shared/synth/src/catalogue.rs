@@ -10,8 +10,11 @@ use serde::Serialize;
 /// A product the demo shop sells.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Product {
+    /// Stock-keeping unit, such as `TEA-EARLGREY`.
     pub sku: String,
+    /// Name as printed on the slip, with the pack size.
     pub title: String,
+    /// One of `categories()`.
     pub category: String,
     /// Unit price in EUR, VAT included.
     pub price: Decimal,

@@ -31,18 +31,25 @@ pub enum Segment {
 /// A synthetic customer, with what their orders and the merchant's records say of them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CustomerSeed {
+    /// `C00001` for generated customers, `N{yyyymmdd}-{nnnn}` for a day's newcomers.
     pub id: String,
+    /// Given name, common in the customer's language.
     pub first_name: String,
+    /// Family name, common in the customer's language.
     pub last_name: String,
+    /// A unique address at `example.com`.
     pub email: String,
     /// BCP 47 tag: `en`, `de-DE`, `fr-FR`, `es-ES` or `id-ID`.
     pub locale: String,
     /// Always in a country that speaks `locale`.
     pub ship_to: Address,
+    /// How they buy over time.
     pub segment: Segment,
     /// Merchant tags: `parent`, `student`, `retiree`, `gift`.
     pub tags: Vec<String>,
+    /// Their last answer to the NPS survey, if they answered.
     pub nps: Option<NpsAnswer>,
+    /// Known for most customers.
     pub birthday: Option<NaiveDate>,
     /// The two categories this customer buys most from, favourite first.
     pub favourite_categories: Vec<String>,

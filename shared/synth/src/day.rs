@@ -88,3 +88,87 @@ impl Generator {
         placed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::orders::tests::assert_billed_like_the_shop;
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
+    }
+
+    #[test]
+    fn a_day_is_reproducible_and_days_differ() {
+        let g = Generator::new(8);
+        let customers = g.customers(300);
+        let a = g.day_of_orders(&customers, day(), 100);
+        assert_eq!(a, Generator::new(8).day_of_orders(&customers, day(), 100));
+        assert_ne!(
+            a,
+            g.day_of_orders(&customers, day().succ_opt().unwrap(), 100)
+        );
+        assert_ne!(a, Generator::new(9).day_of_orders(&customers, day(), 100));
+    }
+
+    #[test]
+    fn orders_are_numbered_in_time_order_within_the_day() {
+        let g = Generator::new(1);
+        let orders = g.day_of_orders(&g.customers(500), day(), 400);
+        assert_eq!(orders.len(), 400);
+        assert_eq!(orders[0].order_id, "D20261123-00001");
+        assert_eq!(orders[399].order_id, "D20261123-00400");
+        let ids: BTreeSet<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+        assert_eq!(ids.len(), orders.len());
+        assert!(orders.windows(2).all(|w| w[0].placed_at <= w[1].placed_at));
+        for o in &orders {
+            assert_billed_like_the_shop(o);
+            assert_eq!(o.placed_at.date_naive(), day());
+        }
+    }
+
+    #[test]
+    fn known_customers_order_by_segment_and_newcomers_join() {
+        let g = Generator::new(2);
+        let customers = g.customers(1000);
+        let orders = g.day_of_orders(&customers, day(), 1000);
+        let segment_of: BTreeMap<&str, Segment> = customers
+            .iter()
+            .map(|c| (c.id.as_str(), c.segment))
+            .collect();
+        let mut per_segment: BTreeMap<Segment, usize> = BTreeMap::new();
+        let mut newcomers = BTreeSet::new();
+        for o in &orders {
+            match segment_of.get(o.customer.id.as_str()) {
+                Some(s) => *per_segment.entry(*s).or_default() += 1,
+                None => {
+                    assert!(o.customer.id.starts_with("N20261123-"), "{}", o.customer.id);
+                    newcomers.insert(o.customer.id.as_str());
+                }
+            }
+        }
+        assert!((60..=200).contains(&newcomers.len()), "{}", newcomers.len());
+        let share = |s: Segment| {
+            let population = customers.iter().filter(|c| c.segment == s).count() as f64;
+            per_segment.get(&s).copied().unwrap_or(0) as f64 / population
+        };
+        // Orders per customer: a VIP orders far more often than a lapsed customer.
+        assert!(share(Segment::Vip) > 3.0 * share(Segment::OneTimer));
+        assert!(
+            share(Segment::Lapsed) > 0.0,
+            "some lapsed customers come back"
+        );
+        let marketplace = orders.iter().filter(|o| o.channel.is_marketplace()).count();
+        assert!((80..300).contains(&marketplace), "{marketplace}");
+    }
+
+    #[test]
+    fn a_shop_without_customers_still_gets_orders() {
+        let orders = Generator::new(3).day_of_orders(&[], day(), 20);
+        assert_eq!(orders.len(), 20);
+        let ids: BTreeSet<&str> = orders.iter().map(|o| o.customer.id.as_str()).collect();
+        assert_eq!(ids.len(), 20, "every newcomer is someone else");
+    }
+}

@@ -2,6 +2,8 @@
 //! catalogue, inserts and campaigns, customers with segments and histories, a day of
 //! orders, and an order stream for benchmarks. The same seed always gives the same data.
 
+#![warn(missing_docs)]
+
 mod basket;
 pub mod catalogue;
 pub mod customers;

@@ -87,3 +87,67 @@ impl Iterator for OrderStream {
 }
 
 impl ExactSizeIterator for OrderStream {}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use super::*;
+    use crate::orders::tests::assert_billed_like_the_shop;
+
+    fn start() -> DateTime<Utc> {
+        "2026-11-01T00:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn the_stream_is_reproducible_and_seeded() {
+        let a: Vec<Order> = Generator::new(1).orders(200, start()).collect();
+        let b: Vec<Order> = Generator::new(1).orders(200, start()).collect();
+        let c: Vec<Order> = Generator::new(2).orders(200, start()).collect();
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn a_stream_of_repeat_customers_with_one_to_ten_lines() {
+        let n = 8000;
+        let stream = Generator::new(5).orders(n, start());
+        assert_eq!(stream.size_hint(), (n, Some(n)));
+        let mut customers: BTreeMap<String, usize> = BTreeMap::new();
+        let mut line_counts = BTreeSet::new();
+        let mut previous = start();
+        let mut count = 0;
+        for (k, o) in stream.enumerate() {
+            assert_billed_like_the_shop(&o);
+            assert_eq!(o.order_id, format!("S{:09}", k + 1));
+            assert!(o.placed_at > previous);
+            previous = o.placed_at;
+            line_counts.insert(o.lines.len());
+            *customers.entry(o.customer.id).or_default() += 1;
+            count += 1;
+        }
+        assert_eq!(count, n);
+        assert_eq!(line_counts, (1..=10).collect());
+        assert!(customers.len() <= n / 4);
+        assert!(customers.len() > n / 8, "{} customers", customers.len());
+        let regulars = customers.values().filter(|k| **k >= 10).count();
+        assert!(
+            regulars > 50,
+            "{regulars} customers with ten orders or more"
+        );
+    }
+
+    #[test]
+    fn stream_customers_are_the_generators_customers() {
+        let g = Generator::new(6);
+        let pool = g.customers(25);
+        for o in g.orders(100, start()) {
+            let c = pool
+                .iter()
+                .find(|c| c.id == o.customer.id)
+                .expect("from the pool");
+            assert_eq!(o.ship_to, c.ship_to);
+            assert_eq!(o.customer.locale.as_deref(), Some(c.locale.as_str()));
+        }
+    }
+}

@@ -10,13 +10,20 @@ use crate::catalogue::{self, Catalogue};
 /// The demo shop's fulfillment centres: Berlin serves Germany, Amsterdam the rest.
 pub const CENTRES: [&str; 2] = ["BER1", "AMS1"];
 
-/// The welcome card has run out in Amsterdam, so its campaign falls back to this card.
+/// The welcome card: out of stock at `AMS1`, where the welcome campaign falls back to
+/// the thank-you card.
 pub const WELCOME_CARD: &str = "CARD-WELCOME";
+/// The thank-you card, for VIPs and in place of the welcome card.
 pub const THANK_YOU_CARD: &str = "CARD-THANKS";
+/// The card for customers returning after months away.
 pub const WELCOME_BACK_CARD: &str = "CARD-WELCOME-BACK";
+/// The card asking repeat customers for a review.
 pub const REVIEW_CARD: &str = "CARD-REVIEW";
+/// The refer-a-friend card for promoters.
 pub const REFERRAL_CARD: &str = "CARD-REFERRAL";
+/// The apology card for detractors.
 pub const APOLOGY_CARD: &str = "CARD-APOLOGY";
+/// The birthday-month gift (bulky).
 pub const BIRTHDAY_GIFT: &str = "GIFT-BIRTHDAY";
 
 fn insert(sku: &str, name: &str, kind: InsertKind, grams: u32, stock: [i64; 2]) -> Insert {

@@ -9,7 +9,10 @@ use packwise_core::order::Channel;
 use rust_decimal::Decimal;
 
 pub use campaigns::campaigns;
-pub use inserts::{CENTRES, inserts};
+pub use inserts::{
+    APOLOGY_CARD, BIRTHDAY_GIFT, CENTRES, REFERRAL_CARD, REVIEW_CARD, THANK_YOU_CARD,
+    WELCOME_BACK_CARD, WELCOME_CARD, inserts,
+};
 
 /// The demo merchant's id: every synthetic order belongs to it.
 pub const MERCHANT: &str = "demo-shop";
@@ -59,3 +62,6 @@ mod tests {
         assert!(s.coupon_secret.len() >= 16);
     }
 }
+
+#[cfg(test)]
+mod scenarios;
