@@ -1,1 +1,501 @@
-fn main() {}
+//! `packwise`: process orders into pick-pack instructions on the embedded default,
+//! manage campaigns, explain decisions, run the demo.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context as _, bail};
+use clap::{Parser, Subcommand};
+use packwise_cli::data::DataDir;
+use packwise_cli::{demo, documents, explain, process_file};
+use packwise_core::campaign::Campaign;
+use packwise_core::insert::Insert;
+use packwise_core::order::Order;
+use packwise_core::ports::{ConfigStore, Expect, OrderStore};
+use packwise_core::settings::MerchantSettings;
+use packwise_core::{CampaignSet, PickPackInstruction, targeting};
+
+#[derive(Parser)]
+#[command(
+    name = "packwise",
+    version,
+    about = "Personal touches for every parcel: inserts, coupons, suggestions, messages and packaging chosen from purchase history."
+)]
+struct Cli {
+    /// Folder of the embedded store and its output.
+    #[arg(
+        long,
+        global = true,
+        env = "PACKWISE_DATA",
+        default_value = "packwise-data"
+    )]
+    data: PathBuf,
+    /// Log as JSON lines instead of text (for log shippers).
+    #[arg(long, global = true)]
+    json_logs: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a sample merchant, customers with history and a day of orders, process them
+    /// and print what went into the boxes. Replaces `DATA/demo`.
+    Demo {
+        #[arg(long, default_value_t = 2000)]
+        customers: usize,
+        #[arg(long, default_value_t = 1000)]
+        orders: usize,
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Day the orders are placed (default: today, UTC).
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
+    },
+    /// Process a JSON Lines file of orders (`-` for standard input) into instructions.
+    /// Bad lines are reported and skipped; the exit code is 1 if any line failed.
+    Process { orders: PathBuf },
+    /// Show what would be chosen for one order and why. Writes nothing.
+    Explain {
+        order: PathBuf,
+        /// Print the decision as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Merchant settings.
+    #[command(subcommand)]
+    Merchant(MerchantCommand),
+    /// Campaigns of a merchant.
+    #[command(subcommand)]
+    Campaign(CampaignCommand),
+    /// Printed inserts and their stock.
+    #[command(subcommand)]
+    Insert(InsertCommand),
+    /// Import past orders (JSON Lines) into customer profiles without deciding anything.
+    ImportHistory { orders: PathBuf },
+    /// Write the JSON Schemas of orders, campaigns, inserts, settings and instructions.
+    Schema {
+        #[arg(long, default_value = "schemas")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum MerchantCommand {
+    /// Create or replace a merchant's settings from a JSON file.
+    Set { file: PathBuf },
+    /// Print a merchant's settings (the coupon secret is masked).
+    Show { merchant: String },
+}
+
+#[derive(Subcommand)]
+enum CampaignCommand {
+    /// Check campaign files without saving: every problem, with its field.
+    Validate {
+        file: PathBuf,
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+    },
+    /// Validate and save campaigns (one object or an array). Existing ids are replaced.
+    Add {
+        file: PathBuf,
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+    },
+    /// List a merchant's campaigns with their counters.
+    List {
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every variable a condition may use.
+    Variables,
+}
+
+#[derive(Subcommand)]
+enum InsertCommand {
+    /// Create or replace inserts (one object or an array), with stock per centre.
+    Add {
+        file: PathBuf,
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+    },
+    /// List inserts with their stock per centre.
+    List {
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logs(cli.json_logs);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logs(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PACKWISE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let data = DataDir::new(&cli.data);
+    match cli.command {
+        Command::Demo {
+            customers,
+            orders,
+            seed,
+            day,
+        } => {
+            let opts = demo::DemoOptions {
+                customers,
+                orders,
+                seed,
+                day: day.unwrap_or_else(|| chrono::Utc::now().date_naive()),
+            };
+            let root = cli.data.join("demo");
+            let mut out = std::io::stdout();
+            let run = demo::run(&root, &opts, &mut out).await?;
+            let r = &run.report;
+            writeln!(out, "\n{}", r.summary.render())?;
+            writeln!(
+                out,
+                "{} orders in {:.2} s ({:.0} orders/s), {} failed",
+                r.processed + r.replayed,
+                r.elapsed.as_secs_f64(),
+                r.orders_per_second(),
+                r.failures.len()
+            )?;
+            let data = DataDir::new(&run.dir);
+            writeln!(
+                out,
+                "\ninstructions: {}",
+                data.output().join("pickpack").display()
+            )?;
+            writeln!(out, "store:        {}", data.database().display())?;
+            writeln!(out, "orders:       {}", run.orders_file.display())?;
+            writeln!(
+                out,
+                "\nnext: packwise --data {} explain {}",
+                run.dir.display(),
+                run.sample_order.display()
+            )?;
+            Ok(if r.failures.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Process { orders } => process(&data, &orders).await,
+        Command::Explain { order, json } => {
+            let order: Order = documents::read_one(&order)?;
+            let processor = data.open()?;
+            let (decision, processed) = processor.explain(&order).await?;
+            let stored = match &processed {
+                Some(done) => Some(serde_json::from_str::<PickPackInstruction>(
+                    &done.instruction,
+                )?),
+                None => None,
+            };
+            match (json, &processed, &stored) {
+                (true, Some(done), Some(ins)) => {
+                    let doc = serde_json::json!({"already_processed_as": done.instruction_key, "instruction": ins});
+                    println!("{}", serde_json::to_string_pretty(&doc)?);
+                }
+                (true, _, _) => {
+                    let doc = serde_json::json!({
+                        "explanations": decision.explanations,
+                        "instruction": decision.instruction,
+                    });
+                    println!("{}", serde_json::to_string_pretty(&doc)?);
+                }
+                (false, Some(done), Some(ins)) => {
+                    print!("{}", explain::render_stored(&done.instruction_key, ins))
+                }
+                (false, _, _) => print!("{}", explain::render(&decision)),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Merchant(cmd) => merchant(&data, cmd).await,
+        Command::Campaign(cmd) => campaign(&data, cmd).await,
+        Command::Insert(cmd) => insert(&data, cmd).await,
+        Command::ImportHistory { orders } => import_history(&data, &orders).await,
+        Command::Schema { out } => {
+            std::fs::create_dir_all(&out)?;
+            for (name, schema) in packwise_core::schema::all() {
+                let path = out.join(name);
+                std::fs::write(&path, packwise_core::schema::render(&schema))?;
+                println!("{}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+async fn process(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
+    let processor = data.open()?;
+    let (input, size): (Box<dyn std::io::BufRead>, u64) = if path == Path::new("-") {
+        (Box::new(std::io::stdin().lock()), 0)
+    } else {
+        let file =
+            std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+        let size = file.metadata()?.len();
+        (Box::new(std::io::BufReader::new(file)), size)
+    };
+    let report = process_file::process_lines(&processor, input, size, |f| match &f.order_id {
+        Some(id) => eprintln!("line {} (order {id}): {}", f.line, f.reason),
+        None => eprintln!("line {}: {}", f.line, f.reason),
+    })
+    .await?;
+    print!("{}", report.summary.render());
+    println!(
+        "\n{} processed, {} already done before, {} failed in {:.2} s ({:.0} orders/s)",
+        report.processed,
+        report.replayed,
+        report.failures.len(),
+        report.elapsed.as_secs_f64(),
+        report.orders_per_second()
+    );
+    println!("instructions: {}", data.output().join("pickpack").display());
+    Ok(if report.failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCode> {
+    let processor = data.open()?;
+    match cmd {
+        MerchantCommand::Set { file } => {
+            let settings: MerchantSettings = documents::read_one(&file)?;
+            settings
+                .validate()
+                .with_context(|| format!("{} is not valid", file.display()))?;
+            processor.store.put_settings(&settings).await?;
+            println!("merchant {} saved", settings.merchant);
+        }
+        MerchantCommand::Show { merchant } => {
+            let Some(mut settings) = processor.store.settings(&merchant).await? else {
+                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
+            };
+            settings.coupon_secret = "********".into();
+            println!("{}", serde_json::to_string_pretty(&settings)?);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCode> {
+    if let CampaignCommand::Variables = cmd {
+        println!("{:<32} {:<18} meaning", "variable", "type");
+        for v in targeting::VARIABLES {
+            println!("{:<32} {:<18} {}", v.path, v.cel_type, v.meaning);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let processor = data.open()?;
+    let store = &processor.store;
+    match cmd {
+        CampaignCommand::Validate { file, merchant } | CampaignCommand::Add { file, merchant }
+            if store.settings(&merchant).await?.is_none() =>
+        {
+            let _ = file;
+            bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`")
+        }
+        CampaignCommand::Validate { file, merchant } => {
+            let campaigns: Vec<Campaign> = documents::read_many(&file)?;
+            let inserts = store.inserts(&merchant).await?;
+            let failed = report_validation(&campaigns, &inserts);
+            Ok(if failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        CampaignCommand::Add { file, merchant } => {
+            let campaigns: Vec<Campaign> = documents::read_many(&file)?;
+            let inserts = store.inserts(&merchant).await?;
+            if report_validation(&campaigns, &inserts) {
+                eprintln!("nothing saved");
+                return Ok(ExitCode::FAILURE);
+            }
+            let existing = store.campaigns(&merchant).await?;
+            for mut c in campaigns {
+                let previous = existing.iter().find(|e| e.id == c.id).map(|e| e.version);
+                c.version = previous.unwrap_or(0) + 1;
+                let expect = previous.map_or(Expect::Absent, Expect::Version);
+                store.put_campaign(&merchant, &c, expect).await?;
+                let note = match c.status {
+                    packwise_core::campaign::CampaignStatus::Draft => {
+                        " (draft: set \"status\": \"active\" to run it)"
+                    }
+                    _ => "",
+                };
+                println!("saved {} version {}{note}", c.id, c.version);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CampaignCommand::List { merchant, json } => {
+            let campaigns = store.campaigns(&merchant).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&campaigns)?);
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<24} {:<9} {:>8} {:>8} {:>8}  condition",
+                "campaign", "status", "priority", "issued", "budget"
+            );
+            for c in campaigns {
+                let counters = store.counters(&merchant, &c.id).await?;
+                let issued = counters
+                    .get(packwise_core::ports::ISSUED)
+                    .copied()
+                    .unwrap_or(0);
+                let budget = c.budget.map_or("-".to_string(), |b| b.to_string());
+                let status = serde_json::to_value(c.status)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                println!(
+                    "{:<24} {status:<9} {:>8} {issued:>8} {budget:>8}  {}",
+                    c.id, c.priority, c.condition
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        CampaignCommand::Variables => unreachable!("handled above"),
+    }
+}
+
+/// Prints every problem of every campaign; returns whether any failed.
+fn report_validation(campaigns: &[Campaign], inserts: &[Insert]) -> bool {
+    let mut failed = false;
+    for c in campaigns {
+        match CampaignSet::validate(c, inserts) {
+            Ok(()) => println!("{}: ok", c.id),
+            Err(invalid) => {
+                failed = true;
+                for e in invalid.errors {
+                    eprintln!("{}: {}: {}", c.id, e.field, e.message);
+                }
+            }
+        }
+    }
+    failed
+}
+
+async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> {
+    let processor = data.open()?;
+    let store = &processor.store;
+    match cmd {
+        InsertCommand::Add { file, merchant } => {
+            let inserts: Vec<Insert> = documents::read_many(&file)?;
+            let mut problems = false;
+            for i in &inserts {
+                let mut p = packwise_core::validation::Problems::default();
+                i.validate_structure(&mut p);
+                if let Err(invalid) = p.finish() {
+                    problems = true;
+                    for e in invalid.errors {
+                        eprintln!("{}: {}: {}", i.sku, e.field, e.message);
+                    }
+                }
+            }
+            if problems {
+                eprintln!("nothing saved");
+                return Ok(ExitCode::FAILURE);
+            }
+            for i in &inserts {
+                store.put_insert(&merchant, i).await?;
+                println!("saved {}", i.sku);
+            }
+        }
+        InsertCommand::List { merchant } => {
+            println!("{:<24} {:<16} {:>6}  stock", "insert", "kind", "grams");
+            for i in store.inserts(&merchant).await? {
+                let kind = serde_json::to_value(i.kind)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                let stock: Vec<String> = i
+                    .stock
+                    .iter()
+                    .map(|(c, n)| {
+                        let low = if *n <= i64::from(i.low_stock_threshold) {
+                            " (low)"
+                        } else {
+                            ""
+                        };
+                        format!("{c} {n}{low}")
+                    })
+                    .collect();
+                println!(
+                    "{:<24} {kind:<16} {:>6}  {}",
+                    i.sku,
+                    i.weight_grams,
+                    stock.join(", ")
+                );
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_history(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
+    use std::io::BufRead;
+    let processor = data.open()?;
+    let file = std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let (mut imported, mut known, mut failed) = (0, 0, 0);
+    for (i, line) in std::io::BufReader::new(file).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let result = match serde_json::from_str::<Order>(&line) {
+            Ok(order) => match order.validate() {
+                Ok(()) => processor
+                    .store
+                    .import_history(&order)
+                    .await
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(format!("invalid order: {e}")),
+            },
+            Err(e) => Err(format!("not a valid order: {e}")),
+        };
+        match result {
+            Ok(true) => imported += 1,
+            Ok(false) => known += 1,
+            Err(reason) => {
+                failed += 1;
+                eprintln!("line {}: {reason}", i + 1);
+            }
+        }
+    }
+    println!("{imported} imported, {known} already known, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

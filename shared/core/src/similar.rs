@@ -79,19 +79,23 @@ pub struct BasketItem<'a> {
     pub category: Option<&'a str>,
 }
 
-/// Top `k` neighbours per SKU by plain co-purchase count (orders that hold both).
-/// A simple stand-in until the evaluated similarity model replaces it; enough to give
-/// the demo and new merchants sensible suggestions.
+/// Top `k` neighbours per SKU by co-purchase: cosine of the orders holding each item
+/// (so best-sellers do not become everyone's neighbour), damped for pairs seen only a few
+/// times. A simple stand-in until the evaluated similarity model replaces it.
 pub fn co_purchase<'a>(
     baskets: impl IntoIterator<Item = Vec<BasketItem<'a>>>,
     k: usize,
 ) -> Vec<SimilarItems> {
     let mut titles: BTreeMap<&str, (&str, Option<&str>)> = BTreeMap::new();
     let mut pairs: BTreeMap<&str, BTreeMap<&str, u32>> = BTreeMap::new();
+    let mut orders_with: BTreeMap<&str, u32> = BTreeMap::new();
     for basket in baskets {
         let skus: BTreeSet<&str> = basket.iter().map(|i| i.sku).collect();
         for item in &basket {
             titles.insert(item.sku, (item.title, item.category));
+        }
+        for sku in &skus {
+            *orders_with.entry(sku).or_default() += 1;
         }
         for a in &skus {
             for b in &skus {
@@ -104,20 +108,28 @@ pub fn co_purchase<'a>(
     pairs
         .into_iter()
         .map(|(sku, counts)| {
-            let mut ranked: Vec<(&str, u32)> = counts.into_iter().collect();
-            ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+            let n_a = f64::from(orders_with[sku]);
+            let mut ranked: Vec<(&str, f64)> = counts
+                .into_iter()
+                .map(|(other, together)| {
+                    let together = f64::from(together);
+                    let cosine = together / (n_a * f64::from(orders_with[other])).sqrt();
+                    (other, cosine * together / (together + 2.0))
+                })
+                .collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
             SimilarItems {
                 sku: sku.to_string(),
                 neighbours: ranked
                     .into_iter()
                     .take(k)
-                    .map(|(n, count)| {
+                    .map(|(n, score)| {
                         let (title, category) = titles[n];
                         Neighbour {
                             sku: n.to_string(),
                             title: title.to_string(),
                             category: category.map(str::to_string),
-                            score: f64::from(count),
+                            score,
                         }
                     })
                     .collect(),
@@ -140,25 +152,28 @@ mod tests {
     }
 
     #[test]
-    fn co_purchase_ranks_by_shared_orders() {
+    fn co_purchase_prefers_true_companions_over_best_sellers() {
         let item = |sku| BasketItem {
             sku,
             title: sku,
             category: None,
         };
-        let baskets = vec![
-            vec![item("TEA"), item("MUG")],
-            vec![item("TEA"), item("MUG"), item("HONEY")],
+        let mut baskets = vec![
+            vec![item("TEA"), item("HONEY")],
+            vec![item("TEA"), item("HONEY"), item("WIPES")],
             vec![item("TEA"), item("HONEY"), item("TEA")],
+            vec![item("TEA"), item("WIPES")],
+            vec![item("TEA"), item("WIPES")],
+            vec![item("TEA"), item("WIPES")],
             vec![item("CAKE")],
         ];
-        let similar = co_purchase(baskets, 1);
+        // Wipes sell with everything: more shared orders with tea than honey has...
+        baskets.extend((0..20).map(|_| vec![item("WIPES")]));
+        let similar = co_purchase(baskets, 2);
         let tea = similar.iter().find(|s| s.sku == "TEA").unwrap();
-        assert_eq!(tea.neighbours.len(), 1);
-        assert_eq!(
-            (tea.neighbours[0].sku.as_str(), tea.neighbours[0].score),
-            ("HONEY", 2.0)
-        );
+        let order: Vec<&str> = tea.neighbours.iter().map(|n| n.sku.as_str()).collect();
+        // ...but honey goes with tea far more than chance: it ranks first.
+        assert_eq!(order, ["HONEY", "WIPES"]);
         assert!(
             similar.iter().all(|s| s.sku != "CAKE"),
             "no neighbours, no list"

@@ -1,0 +1,110 @@
+//! `packwise process` on the embedded store: orders per second and peak memory.
+//! Run: `cargo bench -p packwise-cli --bench process` (PACKWISE_BENCH_ORDERS, default 100000).
+
+use std::io::{BufWriter, Write};
+use std::time::Instant;
+
+use packwise_cli::data::DataDir;
+use packwise_cli::process_file::process_lines;
+use packwise_core::ports::{ConfigStore, Expect, OrderStore};
+use packwise_synth::{Generator, demo};
+
+/// Peak resident memory of this process, from the kernel's own accounting.
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("PACKWISE_BENCH_ORDERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let dir = tempfile::tempdir()?;
+    let data = DataDir::new(dir.path());
+    let processor = data.open()?;
+    runtime.block_on(async {
+        let settings = demo::settings();
+        processor.store.put_settings(&settings).await?;
+        for insert in demo::inserts() {
+            processor
+                .store
+                .put_insert(&settings.merchant, &insert)
+                .await?;
+        }
+        for campaign in demo::campaigns() {
+            processor
+                .store
+                .put_campaign(&settings.merchant, &campaign, Expect::Any)
+                .await?;
+        }
+        anyhow::Ok(())
+    })?;
+
+    let file = dir.path().join("orders.jsonl");
+    let started = Instant::now();
+    {
+        let mut w = BufWriter::new(std::fs::File::create(&file)?);
+        let start = "2026-11-01T00:00:00Z".parse()?;
+        for order in Generator::new(42).orders(n, start) {
+            serde_json::to_writer(&mut w, &order)?;
+            w.write_all(b"\n")?;
+        }
+        w.flush()?;
+    }
+    let generated = started.elapsed();
+    let size = std::fs::metadata(&file)?.len();
+    let rss_before = peak_rss_mib();
+
+    let input = std::io::BufReader::new(std::fs::File::open(&file)?);
+    let report = runtime.block_on(process_lines(&processor, input, 0, |f| {
+        eprintln!("line {}: {}", f.line, f.reason);
+    }))?;
+    let merchant = demo::settings().merchant;
+    let issued: u64 = runtime.block_on(async {
+        let mut total = 0;
+        for c in demo::campaigns() {
+            total += processor
+                .store
+                .counters(&merchant, &c.id)
+                .await?
+                .get("issued")
+                .copied()
+                .unwrap_or(0);
+        }
+        anyhow::Ok(total)
+    })?;
+
+    println!(
+        "process bench: {n} synthetic orders ({:.1} MiB of JSON Lines, generated in {:.1} s)",
+        size as f64 / 1048576.0,
+        generated.as_secs_f64()
+    );
+    println!("  processed           {:>10}", report.processed);
+    println!("  failed              {:>10}", report.failures.len());
+    println!("  campaign issues     {issued:>10}");
+    println!(
+        "  elapsed             {:>10.2} s",
+        report.elapsed.as_secs_f64()
+    );
+    println!(
+        "  throughput          {:>10.0} orders/s (target >= 5000)",
+        report.orders_per_second()
+    );
+    println!(
+        "  peak memory         {:>10.1} MiB (before processing {rss_before:.1} MiB)",
+        peak_rss_mib()
+    );
+    anyhow::ensure!(
+        report.failures.is_empty(),
+        "every synthetic order must process"
+    );
+    Ok(())
+}

@@ -1,0 +1,44 @@
+//! Where the embedded default keeps its state: one SQLite file and an output folder
+//! laid out like the S3 bucket.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use packwise_core::process::Processor;
+use packwise_embedded::{FileSink, SqliteStore};
+
+pub type LocalProcessor = Processor<SqliteStore, FileSink>;
+
+pub struct DataDir {
+    pub root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DataDir { root: root.into() }
+    }
+
+    pub fn database(&self) -> PathBuf {
+        self.root.join("packwise.db")
+    }
+
+    /// Instructions and slips, under the same keys as in the S3 bucket.
+    pub fn output(&self) -> PathBuf {
+        self.root.join("out")
+    }
+
+    pub fn open(&self) -> anyhow::Result<LocalProcessor> {
+        open_at(&self.root)
+    }
+}
+
+pub fn open_at(root: &Path) -> anyhow::Result<LocalProcessor> {
+    let dir = DataDir::new(root);
+    let store = SqliteStore::open(&dir.database())
+        .with_context(|| format!("opening the store at {}", dir.database().display()))?;
+    let sink = FileSink::new(dir.output());
+    // One process owns the store, and campaign commands run before or after a batch, so
+    // a long cache is safe here; the Lambda uses a short one.
+    Ok(Processor::new(store, sink, Duration::from_secs(3600)))
+}
