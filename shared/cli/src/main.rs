@@ -391,7 +391,13 @@ async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCo
 /// Prints every problem of every campaign; returns whether any failed.
 fn report_validation(campaigns: &[Campaign], inserts: &[Insert]) -> bool {
     let mut failed = false;
-    for c in campaigns {
+    for (i, c) in campaigns.iter().enumerate() {
+        // Saving the second copy would fail half way, after the first was saved.
+        if campaigns[..i].iter().any(|earlier| earlier.id == c.id) {
+            failed = true;
+            eprintln!("{}: id: appears more than once in the file", c.id);
+            continue;
+        }
         match CampaignSet::validate(c, inserts) {
             Ok(()) => println!("{}: ok", c.id),
             Err(invalid) => {
@@ -410,6 +416,10 @@ async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> 
     let store = &processor.store;
     match cmd {
         InsertCommand::Add { file, merchant } => {
+            // A mistyped merchant would otherwise keep inserts no campaign can see.
+            if store.settings(&merchant).await?.is_none() {
+                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
+            }
             let inserts: Vec<Insert> = documents::read_many(&file)?;
             let mut problems = false;
             for i in &inserts {

@@ -1,0 +1,639 @@
+//! The `packwise` binary as a warehouse lead or a marketer runs it: exit codes, what it
+//! prints, the files it leaves on disk and what a second command then finds in the store.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+struct Output {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Output {
+    fn context(&self) -> String {
+        format!(
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// A data folder of its own, so tests run in parallel without sharing a store.
+struct Sandbox {
+    dir: TempDir,
+}
+
+impl Sandbox {
+    fn new() -> Self {
+        Sandbox {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn data(&self) -> PathBuf {
+        self.path().join("data")
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.run_at(&self.data(), args)
+    }
+
+    fn run_at(&self, data: &Path, args: &[&str]) -> Output {
+        let out = Command::new(env!("CARGO_BIN_EXE_packwise"))
+            .arg("--data")
+            .arg(data)
+            .args(args)
+            .current_dir(self.path())
+            // The caller's shell must not pick the store, the merchant or the log level.
+            .env_remove("PACKWISE_DATA")
+            .env_remove("PACKWISE_MERCHANT")
+            .env_remove("PACKWISE_LOG")
+            .output()
+            .expect("the packwise binary runs");
+        Output {
+            code: out.status.code().expect("exited, not killed"),
+            stdout: String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+            stderr: String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+        }
+    }
+
+    /// Runs and insists on the exit code, showing everything the command said if not.
+    fn expect(&self, code: i32, args: &[&str]) -> Output {
+        let out = self.run(args);
+        assert_eq!(out.code, code, "packwise {args:?}\n{}", out.context());
+        out
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.path().join(name);
+        std::fs::write(&path, text).expect("write a fixture");
+        path.to_str().expect("UTF-8 path").to_string()
+    }
+
+    fn write_json(&self, name: &str, value: &Value) -> String {
+        self.write(name, &serde_json::to_string_pretty(value).unwrap())
+    }
+
+    fn instruction(&self, merchant: &str, centre: &str, day: &str, order: &str) -> PathBuf {
+        self.data()
+            .join("out/pickpack")
+            .join(merchant)
+            .join(centre)
+            .join(day)
+            .join(format!("{order}.json"))
+    }
+
+    /// The merchant `acme` with a welcome card in stock at BER1.
+    fn acme(&self) {
+        let settings = self.write_json(
+            "merchant.json",
+            &json!({
+                "merchant": "acme",
+                "name": "Acme Tea",
+                "default_locale": "en",
+                "default_currency": "EUR",
+                "coupon_secret": "acme-coupon-secret-0123456789"
+            }),
+        );
+        let out = self.expect(0, &["merchant", "set", &settings]);
+        assert_eq!(out.stdout, "merchant acme saved\n");
+        let inserts = self.write_json(
+            "inserts.json",
+            &json!([{
+                "sku": "CARD-WELCOME",
+                "name": "Welcome card",
+                "kind": "welcome_card",
+                "weight_grams": 10,
+                "format": "flat",
+                "stock": {"BER1": 100}
+            }]),
+        );
+        let out = self.expect(0, &["insert", "add", &inserts, "--merchant", "acme"]);
+        assert_eq!(out.stdout, "saved CARD-WELCOME\n");
+    }
+
+    /// `acme` plus an active campaign giving first-time buyers the welcome card.
+    fn acme_with_welcome(&self) {
+        self.acme();
+        let file = self.write_json("welcome.json", &welcome_campaign());
+        let out = self.expect(0, &["campaign", "add", &file, "--merchant", "acme"]);
+        assert_eq!(out.stdout, "welcome: ok\nsaved welcome version 1\n");
+    }
+
+    fn campaigns(&self, merchant: &str) -> Vec<Value> {
+        let out = self.expect(0, &["campaign", "list", "--merchant", merchant, "--json"]);
+        match serde_json::from_str(&out.stdout).expect("campaign list --json is JSON") {
+            Value::Array(items) => items,
+            other => panic!("expected an array, got {other}"),
+        }
+    }
+
+    /// The `issued` column of `campaign list` for one campaign.
+    fn issued(&self, merchant: &str, campaign: &str) -> u64 {
+        let out = self.expect(0, &["campaign", "list", "--merchant", merchant]);
+        let row = out
+            .stdout
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(campaign))
+            .unwrap_or_else(|| panic!("no row for {campaign}\n{}", out.stdout));
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        columns[3].parse().expect("issued is a number")
+    }
+}
+
+fn welcome_campaign() -> Value {
+    json!({
+        "id": "welcome",
+        "name": "Welcome first-time buyers",
+        "status": "active",
+        "priority": 10,
+        "condition": "customer.orders_before == 0",
+        "actions": {"inserts": [{"sku": "CARD-WELCOME"}]}
+    })
+}
+
+/// A sound order of two teas for 9.00 EUR, packed at BER1.
+fn order(merchant: &str, id: &str, customer: &str, placed_at: &str) -> Value {
+    json!({
+        "merchant": merchant,
+        "order_id": id,
+        "customer": {"id": customer, "first_name": "Ana"},
+        "placed_at": placed_at,
+        "channel": "web",
+        "currency": "EUR",
+        "fulfillment_centre": "BER1",
+        "ship_to": {"name": "Ana", "line1": "Main 1", "city": "Berlin",
+                    "postal_code": "10115", "country": "DE"},
+        "lines": [{"sku": "TEA-1", "title": "Mint Tea", "category": "tea",
+                   "quantity": 2, "unit_price": "4.50"}],
+        "totals": {"subtotal": "9.00", "shipping": "3.90", "total": "12.90"}
+    })
+}
+
+fn jsonl(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// The number printed after `label` in a summary line such as `orders    60`.
+fn summary_number(stdout: &str, label: &str) -> u64 {
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with(label) && l[label.len()..].starts_with(' '))
+        .unwrap_or_else(|| panic!("no `{label}` line in\n{stdout}"));
+    line[label.len()..].trim().parse().expect("a count")
+}
+
+fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                found.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn demo_processes_a_day_into_instructions_and_can_run_again() {
+    let sb = Sandbox::new();
+    let args = [
+        "demo",
+        "--customers",
+        "150",
+        "--orders",
+        "60",
+        "--day",
+        "2026-11-23",
+    ];
+    let out = sb.expect(0, &args);
+    assert_eq!(summary_number(&out.stdout, "orders"), 60, "{}", out.stdout);
+    assert!(
+        out.stdout.lines().any(|l| l.starts_with("campaign ")
+            && l.ends_with("applied  held out  suppressed  suppressed by")),
+        "no campaign table\n{}",
+        out.stdout
+    );
+    // A header with no rows under it would pass the check above.
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l.starts_with("first-order-welcome ")),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("60 orders in "), "{}", out.stdout);
+    assert!(out.stdout.contains(", 0 failed\n"), "{}", out.stdout);
+
+    let demo = sb.data().join("demo");
+    let sample = demo.join("sample-order.json");
+    let next = format!(
+        "next: packwise --data {} explain {}",
+        demo.display(),
+        sample.display()
+    );
+    assert!(
+        out.stdout.lines().any(|l| l == next),
+        "expected `{next}` in\n{}",
+        out.stdout
+    );
+
+    let pickpack = demo.join("out/pickpack/demo-shop");
+    let mut instructions = 0;
+    for centre in std::fs::read_dir(&pickpack).unwrap() {
+        let centre = centre.unwrap().path();
+        let centre_name = centre.file_name().unwrap().to_str().unwrap().to_string();
+        assert!(
+            ["BER1", "AMS1"].contains(&centre_name.as_str()),
+            "{centre_name}"
+        );
+        let day = centre.join("2026-11-23");
+        let days: Vec<_> = std::fs::read_dir(&centre).unwrap().collect();
+        assert_eq!(
+            days.len(),
+            1,
+            "only the demo day under {}",
+            centre.display()
+        );
+        for file in std::fs::read_dir(&day).unwrap() {
+            let file = file.unwrap().path();
+            let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap())
+                .unwrap_or_else(|e| panic!("{} is not JSON: {e}", file.display()));
+            assert_eq!(doc["schema"], "packwise.pickpack/v1", "{}", file.display());
+            assert_eq!(doc["merchant"], "demo-shop");
+            assert_eq!(doc["fulfillment_centre"], centre_name.as_str());
+            assert_eq!(
+                doc["order_id"].as_str().map(|id| format!("{id}.json")),
+                file.file_name().unwrap().to_str().map(String::from)
+            );
+            instructions += 1;
+        }
+    }
+    assert_eq!(instructions, 60);
+
+    // The command the demo suggests must work as printed; its order was processed.
+    let explained = sb.run_at(&demo, &["explain", sample.to_str().expect("UTF-8 path")]);
+    assert_eq!(explained.code, 0, "{}", explained.context());
+    assert!(
+        explained
+            .stdout
+            .contains("already processed: pickpack/demo-shop/"),
+        "{}",
+        explained.stdout
+    );
+
+    let first = files_under(&demo.join("out"));
+    std::fs::write(demo.join("left-over.txt"), "from an earlier run").unwrap();
+    let again = sb.expect(0, &args);
+    assert_eq!(summary_number(&again.stdout, "orders"), 60);
+    assert!(
+        !demo.join("left-over.txt").exists(),
+        "a second demo replaces the folder"
+    );
+    // Same seed and day: the warehouse gets the same instructions byte for byte.
+    assert_eq!(files_under(&demo.join("out")), first);
+}
+
+#[test]
+fn process_reports_each_bad_line_and_replays_the_good_order_unchanged() {
+    let sb = Sandbox::new();
+    sb.acme_with_welcome();
+    let good = order("acme", "A-1", "c1", "2026-03-10T09:30:00Z");
+    let mut zero = order("acme", "A-2", "c2", "2026-03-10T10:00:00Z");
+    zero["lines"][0]["quantity"] = json!(0);
+    zero["totals"] = json!({"subtotal": "0", "total": "0"});
+    let file = sb.write(
+        "orders.jsonl",
+        &jsonl(&[
+            good.to_string(),
+            "{not json".to_string(),
+            zero.to_string(),
+            String::new(),
+        ]),
+    );
+
+    let out = sb.expect(1, &["process", &file]);
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{}", out.context());
+    assert!(
+        errors[0].starts_with("line 2: not a valid order: "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        errors[1],
+        "line 3 (order A-2): invalid order: lines[0].quantity: must be at least 1"
+    );
+    assert!(
+        out.stdout
+            .contains("\n1 processed, 0 already done before, 2 failed in "),
+        "{}",
+        out.stdout
+    );
+
+    let instruction = sb.instruction("acme", "BER1", "2026-03-10", "A-1");
+    let bytes = std::fs::read(&instruction).expect("the good order's instruction");
+    let doc: Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(doc["schema"], "packwise.pickpack/v1");
+    assert_eq!(doc["order_id"], "A-1");
+    assert_eq!(doc["inserts"][0]["sku"], "CARD-WELCOME");
+    let written = files_under(&sb.data().join("out"));
+    assert_eq!(written.len(), 1, "only the good order: {written:?}");
+    assert_eq!(sb.issued("acme", "welcome"), 1);
+
+    let again = sb.expect(1, &["process", &file]);
+    assert_eq!(again.stderr, out.stderr, "the same lines fail the same way");
+    assert!(
+        again
+            .stdout
+            .contains("\n0 processed, 1 already done before, 2 failed in "),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(std::fs::read(&instruction).unwrap(), bytes);
+    // A replay hands out no second card.
+    assert_eq!(sb.issued("acme", "welcome"), 1);
+}
+
+#[test]
+fn campaign_validation_names_every_field_and_a_failed_add_saves_nothing() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let file = sb.write_json(
+        "campaigns.json",
+        &json!([
+            {
+                "id": "broken",
+                "name": "Broken",
+                "status": "active",
+                "condition": "customer.orders_before >",
+                "actions": {"inserts": [{"sku": "CARD-NOPE"}]}
+            },
+            {
+                "id": "typo",
+                "name": "Typo",
+                "status": "active",
+                "condition": "customer.ordrs_before > 2",
+                "actions": {"inserts": [{"sku": "CARD-WELCOME"}]}
+            }
+        ]),
+    );
+
+    let out = sb.expect(1, &["campaign", "validate", &file, "--merchant", "acme"]);
+    let errors: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(errors.len(), 3, "{}", out.context());
+    assert!(
+        errors[0].starts_with("broken: condition: "),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(
+        errors[1],
+        "broken: actions.inserts[0].sku: no insert `CARD-NOPE` in the catalogue"
+    );
+    assert!(
+        errors[2].starts_with("typo: condition: unknown variable `customer.ordrs_before`"),
+        "{}",
+        out.stderr
+    );
+
+    let add = sb.expect(1, &["campaign", "add", &file, "--merchant", "acme"]);
+    assert_eq!(add.stderr, format!("{}nothing saved\n", out.stderr));
+    assert!(!add.stdout.contains("saved"), "{}", add.stdout);
+    assert_eq!(sb.campaigns("acme"), Vec::<Value>::new());
+}
+
+#[test]
+fn a_valid_campaign_is_saved_as_version_one_and_each_add_bumps_it() {
+    let sb = Sandbox::new();
+    sb.acme_with_welcome();
+    let saved = sb.campaigns("acme");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["id"], "welcome");
+    assert_eq!(saved[0]["version"], 1);
+
+    let file = sb.path().join("welcome.json");
+    let again = sb.expect(
+        0,
+        &[
+            "campaign",
+            "add",
+            file.to_str().unwrap(),
+            "--merchant",
+            "acme",
+        ],
+    );
+    assert_eq!(again.stdout, "welcome: ok\nsaved welcome version 2\n");
+    let saved = sb.campaigns("acme");
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0]["version"], 2);
+    assert_eq!(saved[0]["condition"], "customer.orders_before == 0");
+}
+
+#[test]
+fn a_campaign_without_a_status_is_saved_as_a_draft() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let mut campaign = welcome_campaign();
+    campaign.as_object_mut().unwrap().remove("status");
+    let file = sb.write_json("draft.json", &campaign);
+    let out = sb.expect(0, &["campaign", "add", &file, "--merchant", "acme"]);
+    assert!(
+        out.stdout
+            .contains("saved welcome version 1 (draft: set \"status\": \"active\" to run it)"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(sb.campaigns("acme")[0]["status"], "draft");
+}
+
+#[test]
+fn the_same_campaign_id_twice_in_one_file_is_refused_before_anything_is_saved() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let mut second = welcome_campaign();
+    second["name"] = json!("Welcome, edited");
+    let file = sb.write_json("twice.json", &json!([welcome_campaign(), second]));
+
+    let out = sb.expect(1, &["campaign", "validate", &file, "--merchant", "acme"]);
+    assert_eq!(
+        out.stderr,
+        "welcome: id: appears more than once in the file\n"
+    );
+    let add = sb.expect(1, &["campaign", "add", &file, "--merchant", "acme"]);
+    assert_eq!(
+        add.stderr,
+        "welcome: id: appears more than once in the file\nnothing saved\n"
+    );
+    assert_eq!(sb.campaigns("acme"), Vec::<Value>::new());
+}
+
+#[test]
+fn explain_writes_nothing_until_the_order_is_processed_then_shows_what_was_stored() {
+    let sb = Sandbox::new();
+    sb.acme_with_welcome();
+    let new = order("acme", "A-1", "c1", "2026-03-10T09:30:00Z");
+    let order_file = sb.write_json("order.json", &new);
+    let orders = sb.write("orders.jsonl", &jsonl(&[new.to_string()]));
+
+    let out = sb.expect(0, &["explain", &order_file]);
+    assert_eq!(
+        out.stdout,
+        "order A-1 for customer c1 at BER1 (web, en)\n\
+         \n\
+         campaign  priority  verdict       why\n\
+         welcome         10  applied       applied\n\
+         \n\
+         in the box:\n  \
+         insert  CARD-WELCOME (Welcome card): Welcome first-time buyers\n"
+    );
+    assert!(!sb.data().join("out").exists(), "explain wrote output");
+    // Twice, because a budget or a touch recorded by the first would change the second.
+    assert_eq!(sb.expect(0, &["explain", &order_file]).stdout, out.stdout);
+    assert_eq!(sb.issued("acme", "welcome"), 0);
+
+    let processed = sb.expect(0, &["process", &orders]);
+    assert!(
+        processed
+            .stdout
+            .contains("\n1 processed, 0 already done before, 0 failed in "),
+        "{}",
+        processed.stdout
+    );
+
+    let stored = sb.expect(0, &["explain", &order_file]);
+    assert!(
+        stored
+            .stdout
+            .contains("\nalready processed: pickpack/acme/BER1/2026-03-10/A-1.json\n"),
+        "{}",
+        stored.stdout
+    );
+    assert!(
+        stored
+            .stdout
+            .contains("\n  welcome                  applied\n"),
+        "{}",
+        stored.stdout
+    );
+    let as_json = sb.expect(0, &["explain", "--json", &order_file]);
+    let doc: Value = serde_json::from_str(&as_json.stdout).unwrap();
+    assert_eq!(
+        doc["already_processed_as"],
+        "pickpack/acme/BER1/2026-03-10/A-1.json"
+    );
+    let on_disk: Value = serde_json::from_slice(
+        &std::fs::read(sb.instruction("acme", "BER1", "2026-03-10", "A-1")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(doc["instruction"], on_disk);
+
+    // The customer now has an order, so the next one is no longer a first order.
+    let next = sb.write_json(
+        "next.json",
+        &order("acme", "A-2", "c1", "2026-03-12T09:30:00Z"),
+    );
+    let out = sb.expect(0, &["explain", &next]);
+    assert!(
+        out.stdout.contains(
+            "welcome         10  not matched   condition false: customer.orders_before == 0\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("in the box:\n  nothing beyond the goods\n"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn process_for_a_merchant_without_settings_names_the_line() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let orders = sb.write(
+        "orders.jsonl",
+        &jsonl(&[order("ghost", "G-1", "c1", "2026-03-10T09:30:00Z").to_string()]),
+    );
+    let out = sb.expect(1, &["process", &orders]);
+    assert_eq!(
+        out.stderr,
+        "line 1 (order G-1): unknown merchant `ghost`: create its settings first\n"
+    );
+    assert!(
+        out.stdout
+            .contains("\n0 processed, 0 already done before, 1 failed in "),
+        "{}",
+        out.stdout
+    );
+    assert!(!sb.data().join("out/pickpack/ghost").exists());
+}
+
+#[test]
+fn campaigns_and_inserts_for_a_merchant_that_does_not_exist_are_refused() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let campaign = sb.write_json("welcome.json", &welcome_campaign());
+    let no_merchant = "error: no merchant `nobody`: create it with `packwise merchant set FILE`\n";
+
+    let out = sb.expect(1, &["campaign", "add", &campaign, "--merchant", "nobody"]);
+    assert_eq!(out.stderr, no_merchant);
+    assert_eq!(sb.campaigns("nobody"), Vec::<Value>::new());
+
+    let inserts = sb.path().join("inserts.json");
+    let out = sb.expect(
+        1,
+        &[
+            "insert",
+            "add",
+            inserts.to_str().unwrap(),
+            "--merchant",
+            "nobody",
+        ],
+    );
+    assert_eq!(out.stderr, no_merchant);
+    assert_eq!(out.stdout, "");
+    let listed = sb.expect(0, &["insert", "list", "--merchant", "nobody"]);
+    assert_eq!(listed.stdout.lines().count(), 1, "{}", listed.stdout);
+}
+
+#[test]
+fn schema_writes_the_five_checked_in_schemas() {
+    let sb = Sandbox::new();
+    let out_dir = sb.path().join("schemas");
+    let out = sb.expect(0, &["schema", "--out", out_dir.to_str().unwrap()]);
+    let names = [
+        "order.schema.json",
+        "campaign.schema.json",
+        "insert.schema.json",
+        "settings.schema.json",
+        "pickpack-v1.schema.json",
+    ];
+    let printed: Vec<String> = names
+        .iter()
+        .map(|n| format!("{}\n", out_dir.join(n).display()))
+        .collect();
+    assert_eq!(out.stdout, printed.concat());
+
+    let checked_in = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
+    let written = files_under(&out_dir);
+    assert_eq!(written.len(), 5, "{:?}", written.keys());
+    assert_eq!(written, files_under(&checked_in));
+}
