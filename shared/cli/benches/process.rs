@@ -27,7 +27,12 @@ fn main() -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let dir = tempfile::tempdir()?;
+    // PACKWISE_BENCH_DIR puts the store and output elsewhere, e.g. on tmpfs to separate
+    // the engine from the file system's cost of creating one file per instruction.
+    let dir = match std::env::var_os("PACKWISE_BENCH_DIR") {
+        Some(parent) => tempfile::tempdir_in(parent)?,
+        None => tempfile::tempdir()?,
+    };
     let data = DataDir::new(dir.path());
     let processor = data.open()?;
     runtime.block_on(async {
