@@ -50,44 +50,83 @@ where
     let started = Instant::now();
     let bar = progress_bar(total_bytes);
     let mut report = ProcessReport::default();
+    // Lines that did not parse stay in the batch so failures are reported in line order.
+    let mut batch: Vec<(usize, Result<Order, String>)> = Vec::with_capacity(BATCH);
     for (index, line) in input.lines().enumerate() {
         let line = line?;
         bar.inc(line.len() as u64 + 1);
         if line.trim().is_empty() {
             continue;
         }
-        let number = index + 1;
-        let failure = match serde_json::from_str::<Order>(&line) {
-            Err(e) => Some(LineFailure {
-                line: number,
-                order_id: None,
-                reason: format!("not a valid order: {e}"),
-            }),
-            Ok(order) => match processor.process(&order).await {
-                Ok(done) => {
-                    if done.replayed {
-                        report.replayed += 1;
-                    } else {
-                        report.processed += 1;
-                    }
-                    report.summary.add(&done.instruction);
-                    None
-                }
-                Err(e) => Some(LineFailure {
-                    line: number,
-                    order_id: Some(order.order_id),
-                    reason: e.to_string(),
-                }),
-            },
-        };
-        if let Some(failure) = failure {
-            bar.suspend(|| on_failure(&failure));
-            report.failures.push(failure);
+        let parsed =
+            serde_json::from_str::<Order>(&line).map_err(|e| format!("not a valid order: {e}"));
+        batch.push((index + 1, parsed));
+        if batch.len() == BATCH {
+            run_batch(processor, &mut batch, &mut report, &bar, &mut on_failure).await;
         }
     }
+    run_batch(processor, &mut batch, &mut report, &bar, &mut on_failure).await;
     bar.finish_and_clear();
     report.elapsed = started.elapsed();
     Ok(report)
+}
+
+/// Orders decided and committed together: one read and one write transaction each.
+const BATCH: usize = 64;
+
+async fn run_batch<S, K>(
+    processor: &Processor<S, K>,
+    batch: &mut Vec<(usize, Result<Order, String>)>,
+    report: &mut ProcessReport,
+    bar: &ProgressBar,
+    on_failure: &mut impl FnMut(&LineFailure),
+) where
+    S: ConfigStore + OrderStore,
+    K: ObjectSink,
+{
+    if batch.is_empty() {
+        return;
+    }
+    let orders: Vec<Order> = batch
+        .iter()
+        .filter_map(|(_, o)| o.as_ref().ok().cloned())
+        .collect();
+    let mut results = processor.process_batch(&orders).await.into_iter();
+    for (line, parsed) in batch.drain(..) {
+        let order = match parsed {
+            Ok(order) => order,
+            Err(reason) => {
+                let failure = LineFailure {
+                    line,
+                    order_id: None,
+                    reason,
+                };
+                bar.suspend(|| on_failure(&failure));
+                report.failures.push(failure);
+                continue;
+            }
+        };
+        let result = results.next().expect("one result per parsed order");
+        match result {
+            Ok(done) => {
+                if done.replayed {
+                    report.replayed += 1;
+                } else {
+                    report.processed += 1;
+                }
+                report.summary.add(&done.instruction);
+            }
+            Err(e) => {
+                let failure = LineFailure {
+                    line,
+                    order_id: Some(order.order_id),
+                    reason: e.to_string(),
+                };
+                bar.suspend(|| on_failure(&failure));
+                report.failures.push(failure);
+            }
+        }
+    }
 }
 
 fn progress_bar(total_bytes: u64) -> ProgressBar {

@@ -85,6 +85,8 @@ macro_rules! __contract_cases {
             importing_history_folds_each_order_once,
             customer_attributes_create_the_profile_and_bump_its_version,
             merchants_never_see_each_others_data,
+            a_batch_commits_each_order_on_its_own,
+            a_batch_load_matches_single_loads,
         );
     };
 }
@@ -110,6 +112,7 @@ mod tests {
         let listed = include_str!("lib.rs");
         let sources = [
             include_str!("cases/atomicity.rs"),
+            include_str!("cases/batch.rs"),
             include_str!("cases/commit.rs"),
             include_str!("cases/concurrency.rs"),
             include_str!("cases/config.rs"),

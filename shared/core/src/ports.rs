@@ -178,6 +178,42 @@ pub trait ConfigStore: Send + Sync {
 pub trait OrderStore: Send + Sync {
     fn load(&self, keys: &OrderKeys<'_>) -> impl Future<Output = StoreResult<OrderContext>> + Send;
     fn commit(&self, commit: &Commit) -> impl Future<Output = StoreResult<CommitOutcome>> + Send;
+    /// Loads several orders' contexts; an adapter may do it in one round trip.
+    fn load_many(
+        &self,
+        keys: &[OrderKeys<'_>],
+    ) -> impl Future<Output = StoreResult<Vec<OrderContext>>> + Send {
+        async move {
+            let mut contexts = Vec::with_capacity(keys.len());
+            for k in keys {
+                contexts.push(self.load(k).await?);
+            }
+            Ok(contexts)
+        }
+    }
+    /// Commits several orders in the order given, each one atomically on its own and
+    /// seeing the effects of those before it, and stops at the first `Conflict`: the
+    /// outcomes cover the commits attempted, the last being the conflict if there was one.
+    /// Stopping there lets the caller decide that order and those after it again, in
+    /// order, so a batch gives the same results as one order at a time. An adapter may
+    /// group the commits into one transaction; the default commits one by one.
+    fn commit_many(
+        &self,
+        commits: &[Commit],
+    ) -> impl Future<Output = StoreResult<Vec<CommitOutcome>>> + Send {
+        async move {
+            let mut outcomes = Vec::with_capacity(commits.len());
+            for c in commits {
+                let outcome = self.commit(c).await?;
+                let conflict = matches!(outcome, CommitOutcome::Conflict(_));
+                outcomes.push(outcome);
+                if conflict {
+                    break;
+                }
+            }
+            Ok(outcomes)
+        }
+    }
     fn profile(
         &self,
         merchant: &str,

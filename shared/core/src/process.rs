@@ -204,6 +204,206 @@ where
         Err(ProcessError::Contention(order.order_id.clone()))
     }
 
+    /// Processes many orders with one read and one write round trip per wave, and the
+    /// same results as processing them one at a time in the order given: a wave is the
+    /// longest run of orders with no customer (or order id) twice, and a commit that
+    /// loses a race sends its order and those after it round again. Results come back
+    /// in input order.
+    pub async fn process_batch(&self, orders: &[Order]) -> Vec<Result<Processed, ProcessError>> {
+        let mut results: Vec<Option<Result<Processed, ProcessError>>> =
+            orders.iter().map(|_| None).collect();
+        let mut wave = Vec::new();
+        let mut customers = std::collections::HashSet::new();
+        let mut order_ids = std::collections::HashSet::new();
+        for (i, order) in orders.iter().enumerate() {
+            if let Err(e) = order.validate() {
+                results[i] = Some(Err(e.into()));
+                continue;
+            }
+            let customer = (order.merchant.as_str(), order.customer.id.as_str());
+            let id = (order.merchant.as_str(), order.order_id.as_str());
+            if customers.contains(&customer) || order_ids.contains(&id) {
+                self.process_wave(orders, &wave, &mut results).await;
+                wave.clear();
+                customers.clear();
+                order_ids.clear();
+            }
+            customers.insert(customer);
+            order_ids.insert(id);
+            wave.push(i);
+        }
+        self.process_wave(orders, &wave, &mut results).await;
+        results
+            .into_iter()
+            .map(|r| r.expect("every order has a result"))
+            .collect()
+    }
+
+    async fn process_wave(
+        &self,
+        orders: &[Order],
+        wave: &[usize],
+        results: &mut [Option<Result<Processed, ProcessError>>],
+    ) {
+        let mut todo = Vec::new();
+        for &i in wave {
+            match self.campaign_set(&orders[i].merchant).await {
+                Ok(set) => todo.push((i, set)),
+                Err(e) => results[i] = Some(Err(e)),
+            }
+        }
+        for _ in 0..MAX_ATTEMPTS {
+            if todo.is_empty() {
+                return;
+            }
+            todo = self.decide_and_commit(orders, todo, results).await;
+        }
+        // Still conflicting after several rounds: settle the rest one at a time.
+        for (i, _) in todo {
+            results[i] = Some(self.process(&orders[i]).await);
+        }
+    }
+
+    /// One round of a wave: a batch read, the decisions, a batch commit. Returns the
+    /// orders to decide again: the one whose commit conflicted and every one after it.
+    async fn decide_and_commit(
+        &self,
+        orders: &[Order],
+        todo: Vec<(usize, Arc<CampaignSet>)>,
+        results: &mut [Option<Result<Processed, ProcessError>>],
+    ) -> Vec<(usize, Arc<CampaignSet>)> {
+        let needs: Vec<(Vec<String>, Vec<String>)> = todo
+            .iter()
+            .map(|(_, set)| (set.budgeted_campaigns(), set.insert_skus()))
+            .collect();
+        let keys: Vec<OrderKeys<'_>> = todo
+            .iter()
+            .zip(&needs)
+            .map(|((i, _), (budgeted, inserts))| {
+                let order = &orders[*i];
+                OrderKeys {
+                    merchant: &order.merchant,
+                    customer: &order.customer.id,
+                    order_id: &order.order_id,
+                    centre: &order.fulfillment_centre,
+                    basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
+                    budgeted_campaigns: budgeted,
+                    insert_skus: inserts,
+                }
+            })
+            .collect();
+        let contexts = match self.store.load_many(&keys).await {
+            Ok(contexts) => contexts,
+            Err(e) => {
+                for (i, _) in &todo {
+                    results[*i] = Some(Err(e.clone().into()));
+                }
+                return Vec::new();
+            }
+        };
+        let mut commits = Vec::new();
+        let mut decided = Vec::new();
+        // Every context was read before any of this round's commits: carry the effects of
+        // the orders decided earlier in the round forward, so each order sees the budgets
+        // and stock it would have seen one at a time (customers differ within a wave).
+        let mut issued_before: HashMap<(&str, String), u64> = HashMap::new();
+        let mut taken_before: HashMap<(&str, &str, String), i64> = HashMap::new();
+        for ((i, set), mut ctx) in todo.into_iter().zip(contexts) {
+            let order = &orders[i];
+            if let Some(done) = ctx.processed {
+                results[i] = Some(self.replay(done).await);
+                continue;
+            }
+            let merchant = order.merchant.as_str();
+            let centre = order.fulfillment_centre.as_str();
+            for (campaign, issued) in ctx.issued.iter_mut() {
+                *issued += issued_before
+                    .get(&(merchant, campaign.clone()))
+                    .copied()
+                    .unwrap_or(0);
+            }
+            for (sku, units) in ctx.stock.iter_mut() {
+                *units -= taken_before
+                    .get(&(merchant, centre, sku.clone()))
+                    .copied()
+                    .unwrap_or(0);
+            }
+            let expected_profile_version = ctx.profile.as_ref().map(|p| p.version);
+            let profile = ctx
+                .profile
+                .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
+            let decision = decide(&DecisionInput {
+                order,
+                profile: &profile,
+                set: &set,
+                stock: &ctx.stock,
+                issued: &ctx.issued,
+                similar: &ctx.similar,
+                now: order.placed_at,
+            });
+            let key = instruction_key(
+                &order.merchant,
+                &order.fulfillment_centre,
+                order.placed_at,
+                &order.order_id,
+            );
+            let bytes = decision.instruction.to_bytes();
+            for campaign in &decision.effects.applied {
+                *issued_before
+                    .entry((merchant, campaign.clone()))
+                    .or_default() += 1;
+            }
+            for sku in &decision.effects.stock_taken {
+                *taken_before
+                    .entry((merchant, centre, sku.clone()))
+                    .or_default() += 1;
+            }
+            commits.push(commit_for(
+                order,
+                profile,
+                expected_profile_version,
+                &set,
+                &decision,
+                &key,
+                &bytes,
+            ));
+            decided.push((i, set, key, bytes, decision.instruction));
+        }
+        let outcomes = match self.store.commit_many(&commits).await {
+            Ok(outcomes) => outcomes,
+            Err(e) => {
+                for (i, ..) in &decided {
+                    results[*i] = Some(Err(e.clone().into()));
+                }
+                return Vec::new();
+            }
+        };
+        let mut again = Vec::new();
+        let mut outcomes = outcomes.into_iter();
+        for (i, set, key, bytes, instruction) in decided {
+            let result = match outcomes.next() {
+                Some(CommitOutcome::Committed) => match self.sink.put(&key, JSON, &bytes).await {
+                    Ok(()) => Ok(Processed {
+                        key,
+                        bytes,
+                        instruction,
+                        replayed: false,
+                    }),
+                    Err(e) => Err(e.into()),
+                },
+                Some(CommitOutcome::AlreadyProcessed(done)) => self.replay(done).await,
+                // Lost a race for a budget unit or stock (or not attempted after such a
+                // loss): decide again with fresh counters, in the same order.
+                Some(CommitOutcome::Conflict(_)) | None => {
+                    again.push((i, set));
+                    continue;
+                }
+            };
+            results[i] = Some(result);
+        }
+        again
+    }
+
     async fn replay(&self, done: ProcessedOrder) -> Result<Processed, ProcessError> {
         let bytes = done.instruction.into_bytes();
         self.sink.put(&done.instruction_key, JSON, &bytes).await?;

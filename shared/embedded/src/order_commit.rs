@@ -26,6 +26,30 @@ fn conflict(reason: String) -> Stop {
 }
 
 impl SqliteStore {
+    pub(crate) fn commit_orders(&self, commits: &[Commit]) -> StoreResult<Vec<CommitOutcome>> {
+        self.write(|tx| {
+            let mut outcomes = Vec::with_capacity(commits.len());
+            for commit in commits {
+                tx.execute_batch("SAVEPOINT order_commit").map_err(sql)?;
+                match apply(tx, commit) {
+                    Ok(()) => outcomes.push(CommitOutcome::Committed),
+                    Err(Stop::Refused(outcome)) => {
+                        tx.execute_batch("ROLLBACK TO order_commit").map_err(sql)?;
+                        let conflict = matches!(outcome, CommitOutcome::Conflict(_));
+                        outcomes.push(outcome);
+                        if conflict {
+                            tx.execute_batch("RELEASE order_commit").map_err(sql)?;
+                            break;
+                        }
+                    }
+                    Err(Stop::Failed(e)) => return Err(e),
+                }
+                tx.execute_batch("RELEASE order_commit").map_err(sql)?;
+            }
+            Ok(Finish::Commit(outcomes))
+        })
+    }
+
     pub(crate) fn commit_order(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
         self.write(|tx| match apply(tx, commit) {
             Ok(()) => Ok(Finish::Commit(CommitOutcome::Committed)),

@@ -23,34 +23,19 @@ use crate::store::SqliteStore;
 // process holding the write lock) is bounded by the busy timeout.
 impl OrderStore for SqliteStore {
     async fn load(&self, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
-        let merchant = keys.merchant;
-        self.read(|tx| {
-            let mut issued = BTreeMap::new();
-            for campaign in keys.budgeted_campaigns {
-                let value = records::counter(tx, merchant, campaign, ISSUED)?;
-                issued.insert(campaign.clone(), value);
-            }
-            let mut stock = BTreeMap::new();
-            for sku in keys.insert_skus {
-                stock.insert(sku.clone(), units(tx, merchant, sku, keys.centre)?);
-            }
-            let mut seen = BTreeSet::new();
-            let mut similar = Vec::new();
-            for sku in &keys.basket_skus {
-                if seen.insert(*sku)
-                    && let Some(items) = similar_items(tx, merchant, sku)?
-                {
-                    similar.push(items);
-                }
-            }
-            Ok(OrderContext {
-                profile: records::profile(tx, merchant, keys.customer)?,
-                processed: records::processed(tx, merchant, keys.order_id)?,
-                issued,
-                stock,
-                similar,
-            })
-        })
+        self.read(|tx| load_in(tx, keys))
+    }
+
+    /// One read transaction for the whole batch.
+    async fn load_many(&self, keys: &[OrderKeys<'_>]) -> StoreResult<Vec<OrderContext>> {
+        self.read(|tx| keys.iter().map(|k| load_in(tx, k)).collect())
+    }
+
+    /// One write transaction for the whole batch, each order in its own savepoint: a
+    /// refused order is rolled back alone, the batch stops at a conflict as the port
+    /// asks, and the batch pays for one commit.
+    async fn commit_many(&self, commits: &[Commit]) -> StoreResult<Vec<CommitOutcome>> {
+        self.commit_orders(commits)
     }
 
     async fn commit(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
@@ -184,4 +169,33 @@ fn similar_items(
         .map_err(sql)?
         .map(|doc| decode(&doc, || format!("similar items {merchant}/{sku}")))
         .transpose()
+}
+
+fn load_in(tx: &Connection, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
+    let merchant = keys.merchant;
+    let mut issued = BTreeMap::new();
+    for campaign in keys.budgeted_campaigns {
+        let value = records::counter(tx, merchant, campaign, ISSUED)?;
+        issued.insert(campaign.clone(), value);
+    }
+    let mut stock = BTreeMap::new();
+    for sku in keys.insert_skus {
+        stock.insert(sku.clone(), units(tx, merchant, sku, keys.centre)?);
+    }
+    let mut seen = BTreeSet::new();
+    let mut similar = Vec::new();
+    for sku in &keys.basket_skus {
+        if seen.insert(*sku)
+            && let Some(items) = similar_items(tx, merchant, sku)?
+        {
+            similar.push(items);
+        }
+    }
+    Ok(OrderContext {
+        profile: records::profile(tx, merchant, keys.customer)?,
+        processed: records::processed(tx, merchant, keys.order_id)?,
+        issued,
+        stock,
+        similar,
+    })
 }

@@ -1,6 +1,7 @@
 //! The cases, each an `async fn` over a fresh, empty store.
 
 mod atomicity;
+mod batch;
 mod commit;
 mod concurrency;
 mod config;
@@ -9,6 +10,7 @@ mod isolation;
 mod load;
 
 pub use atomicity::*;
+pub use batch::*;
 pub use commit::*;
 pub use concurrency::*;
 pub use config::*;
