@@ -379,27 +379,31 @@ where
             }
         };
         let mut again = Vec::new();
+        let mut written = Vec::new();
         let mut outcomes = outcomes.into_iter();
         for (i, set, key, bytes, instruction) in decided {
-            let result = match outcomes.next() {
-                Some(CommitOutcome::Committed) => match self.sink.put(&key, JSON, &bytes).await {
-                    Ok(()) => Ok(Processed {
-                        key,
-                        bytes,
-                        instruction,
-                        replayed: false,
-                    }),
-                    Err(e) => Err(e.into()),
-                },
-                Some(CommitOutcome::AlreadyProcessed(done)) => self.replay(done).await,
+            match outcomes.next() {
+                Some(CommitOutcome::Committed) => written.push((i, key, bytes, instruction)),
+                Some(CommitOutcome::AlreadyProcessed(done)) => {
+                    results[i] = Some(self.replay(done).await)
+                }
                 // Lost a race for a budget unit or stock (or not attempted after such a
                 // loss): decide again with fresh counters, in the same order.
-                Some(CommitOutcome::Conflict(_)) | None => {
-                    again.push((i, set));
-                    continue;
-                }
-            };
-            results[i] = Some(result);
+                Some(CommitOutcome::Conflict(_)) | None => again.push((i, set)),
+            }
+        }
+        // The round's objects are written together: a sink may write them in parallel.
+        let puts = written
+            .iter()
+            .map(|(_, key, bytes, _)| self.sink.put(key, JSON, bytes));
+        let put_results = futures_util::future::join_all(puts).await;
+        for ((i, key, bytes, instruction), put) in written.into_iter().zip(put_results) {
+            results[i] = Some(put.map_err(Into::into).map(|()| Processed {
+                key,
+                bytes,
+                instruction,
+                replayed: false,
+            }));
         }
         again
     }

@@ -144,18 +144,6 @@ impl OrderStore for SqliteStore {
 }
 
 /// Units of an insert at a centre; a centre that stocks none has no row.
-fn units(conn: &Connection, merchant: &str, sku: &str, centre: &str) -> StoreResult<i64> {
-    conn.prepare_cached(
-        "SELECT units FROM insert_stock WHERE merchant = ?1 AND sku = ?2 AND centre = ?3",
-    )
-    .and_then(|mut stmt| {
-        stmt.query_row([merchant, sku, centre], |row| row.get(0))
-            .optional()
-    })
-    .map(Option::unwrap_or_default)
-    .map_err(sql)
-}
-
 fn similar_items(
     conn: &Connection,
     merchant: &str,
@@ -173,15 +161,20 @@ fn similar_items(
 
 fn load_in(tx: &Connection, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
     let merchant = keys.merchant;
-    let mut issued = BTreeMap::new();
-    for campaign in keys.budgeted_campaigns {
-        let value = records::counter(tx, merchant, campaign, ISSUED)?;
-        issued.insert(campaign.clone(), value);
-    }
-    let mut stock = BTreeMap::new();
-    for sku in keys.insert_skus {
-        stock.insert(sku.clone(), units(tx, merchant, sku, keys.centre)?);
-    }
+    // One query per kind rather than one per campaign or insert: a load is on every
+    // order's path, and a merchant's counters and stock rows are few.
+    let all_issued = issued_counters(tx, merchant)?;
+    let issued = keys
+        .budgeted_campaigns
+        .iter()
+        .map(|c| (c.clone(), all_issued.get(c).copied().unwrap_or(0)))
+        .collect();
+    let at_centre = stock_at(tx, merchant, keys.centre)?;
+    let stock = keys
+        .insert_skus
+        .iter()
+        .map(|sku| (sku.clone(), at_centre.get(sku).copied().unwrap_or(0)))
+        .collect();
     let mut seen = BTreeSet::new();
     let mut similar = Vec::new();
     for sku in &keys.basket_skus {
@@ -198,4 +191,34 @@ fn load_in(tx: &Connection, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
         stock,
         similar,
     })
+}
+
+fn issued_counters(conn: &Connection, merchant: &str) -> StoreResult<BTreeMap<String, u64>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT campaign, value FROM counters WHERE merchant = ?1 AND counter = ?2")
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map([merchant, ISSUED], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })
+        .map_err(sql)?;
+    let mut issued = BTreeMap::new();
+    for row in rows {
+        let (campaign, value) = row.map_err(sql)?;
+        let value = count(value, || format!("counter {merchant}/{campaign}/{ISSUED}"))?;
+        issued.insert(campaign, value);
+    }
+    Ok(issued)
+}
+
+fn stock_at(conn: &Connection, merchant: &str, centre: &str) -> StoreResult<BTreeMap<String, i64>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT sku, units FROM insert_stock WHERE merchant = ?1 AND centre = ?2")
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map([merchant, centre], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+        })
+        .map_err(sql)?;
+    rows.collect::<Result<_, _>>().map_err(sql)
 }

@@ -142,24 +142,3 @@ pub(crate) fn processed(
         .map(|doc| decode(&doc, || format!("processed order {merchant}/{order_id}")))
         .transpose()
 }
-
-/// A counter's value; one never bumped is zero.
-pub(crate) fn counter(
-    conn: &Connection,
-    merchant: &str,
-    campaign: &str,
-    name: &str,
-) -> StoreResult<u64> {
-    let value: Option<i64> = conn
-        .prepare_cached(
-            "SELECT value FROM counters WHERE merchant = ?1 AND campaign = ?2 AND counter = ?3",
-        )
-        .and_then(|mut stmt| {
-            stmt.query_row([merchant, campaign, name], |row| row.get(0))
-                .optional()
-        })
-        .map_err(sql)?;
-    count(value.unwrap_or(0), || {
-        format!("counter {merchant}/{campaign}/{name}")
-    })
-}
