@@ -30,21 +30,21 @@ impl SqliteStore {
         self.write(|tx| {
             let mut outcomes = Vec::with_capacity(commits.len());
             for commit in commits {
-                tx.execute_batch("SAVEPOINT order_commit").map_err(sql)?;
+                savepoint(tx, "SAVEPOINT order_commit")?;
                 match apply(tx, commit) {
                     Ok(()) => outcomes.push(CommitOutcome::Committed),
                     Err(Stop::Refused(outcome)) => {
-                        tx.execute_batch("ROLLBACK TO order_commit").map_err(sql)?;
+                        savepoint(tx, "ROLLBACK TO order_commit")?;
                         let conflict = matches!(outcome, CommitOutcome::Conflict(_));
                         outcomes.push(outcome);
                         if conflict {
-                            tx.execute_batch("RELEASE order_commit").map_err(sql)?;
+                            savepoint(tx, "RELEASE order_commit")?;
                             break;
                         }
                     }
                     Err(Stop::Failed(e)) => return Err(e),
                 }
-                tx.execute_batch("RELEASE order_commit").map_err(sql)?;
+                savepoint(tx, "RELEASE order_commit")?;
             }
             Ok(Finish::Commit(outcomes))
         })
@@ -57,6 +57,15 @@ impl SqliteStore {
             Err(Stop::Failed(e)) => Err(e),
         })
     }
+}
+
+/// Savepoint statements, prepared once per connection: `execute_batch` would parse them
+/// again for every order of a batch.
+fn savepoint(tx: &Transaction<'_>, statement: &str) -> StoreResult<()> {
+    tx.prepare_cached(statement)
+        .and_then(|mut stmt| stmt.execute([]))
+        .map(drop)
+        .map_err(sql)
 }
 
 /// The processed record is checked first: a redelivery racing the first delivery also
@@ -85,11 +94,11 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
         let code = &coupon.code;
         let doc = encode(coupon, || format!("coupon {merchant}/{code}"))?;
         let stored = tx
-            .execute(
+            .prepare_cached(
                 "INSERT INTO coupons (merchant, code, doc) VALUES (?1, ?2, ?3)
                  ON CONFLICT (merchant, code) DO NOTHING",
-                params![merchant, code, doc],
             )
+            .and_then(|mut stmt| stmt.execute(params![merchant, code, doc]))
             .map_err(sql)?;
         if stored == 0 {
             return Err(conflict(format!("coupon code {code} was already issued")));
@@ -100,11 +109,9 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
     let doc = encode(&commit.processed, || {
         format!("processed order {merchant}/{order_id}")
     })?;
-    tx.execute(
-        "INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)",
-        params![merchant, order_id, doc],
-    )
-    .map_err(sql)?;
+    tx.prepare_cached("INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)")
+        .and_then(|mut stmt| stmt.execute(params![merchant, order_id, doc]))
+        .map_err(sql)?;
     Ok(())
 }
 

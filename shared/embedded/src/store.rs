@@ -61,6 +61,9 @@ impl SqliteStore {
         // may drop the last commits, which the at-least-once order feed redelivers.
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(sql)?;
+        // rusqlite keeps 16 prepared statements by default; one order's load and commit use
+        // more than that, and an evicted statement is parsed again on every order.
+        conn.set_prepared_statement_cache_capacity(64);
         conn.pragma_update(None, "foreign_keys", true)
             .map_err(sql)?;
         migrations::migrate(&mut conn)?;
