@@ -134,6 +134,7 @@ fn bench(c: &mut Criterion) {
         stock: &stock,
         issued: &issued,
         similar: &similar,
+        explain: false,
         now: order.placed_at,
     };
     let applied = decide(&input).effects.applied.len();

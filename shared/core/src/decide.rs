@@ -28,6 +28,8 @@ pub struct DecisionInput<'a> {
     /// Parcels each budgeted campaign has been applied to so far.
     pub issued: &'a BTreeMap<String, u64>,
     pub similar: &'a [SimilarItems],
+    /// Whether to build `Decision::explanations` (for `explain` and previews).
+    pub explain: bool,
     /// Decision time: schedules, expiries and caps are judged at this instant. The
     /// processor passes the order's `placed_at`, so a replay decides the same.
     pub now: DateTime<Utc>,
@@ -136,33 +138,35 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
 
     for compiled in &set.campaigns {
         let c = &compiled.campaign;
-        let mut explain = |verdict, detail: String| {
-            explanations.push(Explanation {
-                campaign: c.id.clone(),
-                name: c.name.clone(),
-                priority: c.priority,
-                verdict,
-                detail,
-            })
+        // Explanations are built only when asked for: formatting a reason for each of a
+        // hundred campaigns is a good part of a decision's time.
+        let mut explain = |verdict, detail: &dyn Fn() -> String| {
+            if input.explain {
+                explanations.push(Explanation {
+                    campaign: c.id.clone(),
+                    name: c.name.clone(),
+                    priority: c.priority,
+                    verdict,
+                    detail: detail(),
+                })
+            }
         };
         if !c.is_running(now) {
-            explain(
-                Verdict::NotRunning,
-                format!("status {:?}, schedule {:?}", c.status, c.schedule).to_lowercase(),
-            );
+            explain(Verdict::NotRunning, &|| {
+                format!("status {:?}, schedule {:?}", c.status, c.schedule).to_lowercase()
+            });
             continue;
         }
         match targeting::evaluate(&compiled.program, &vars) {
             Ok(true) => {}
             Ok(false) => {
-                explain(
-                    Verdict::NotMatched,
-                    format!("condition false: {}", c.condition),
-                );
+                explain(Verdict::NotMatched, &|| {
+                    format!("condition false: {}", c.condition)
+                });
                 continue;
             }
             Err(e) => {
-                explain(Verdict::Error, e.to_string());
+                explain(Verdict::Error, &|| e.to_string());
                 continue;
             }
         }
@@ -173,10 +177,9 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
             &profile.customer_id,
             c.holdout_percent,
         ) {
-            explain(
-                Verdict::HeldOut,
-                format!("in the {}% holdout group", c.holdout_percent.normalize()),
-            );
+            explain(Verdict::HeldOut, &|| {
+                format!("in the {}% holdout group", c.holdout_percent.normalize())
+            });
             effects.held_out.push(c.id.clone());
             results.push(CampaignResult {
                 campaign: c.id.clone(),
@@ -187,7 +190,7 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
         }
         let limit = campaign_limit(compiled, input, &parcel, forbids);
         if let Some(limit) = limit {
-            explain(Verdict::Suppressed, limit.describe());
+            explain(Verdict::Suppressed, &|| limit.describe());
             effects.suppressed.push((c.id.clone(), limit.name()));
             results.push(CampaignResult {
                 campaign: c.id.clone(),
@@ -202,10 +205,9 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
                 .first()
                 .map(|s| s.limit.clone())
                 .unwrap_or(Limit::NoRecommendations);
-            explain(
-                Verdict::Suppressed,
-                format!("nothing applied: {}", limit.describe()),
-            );
+            explain(Verdict::Suppressed, &|| {
+                format!("nothing applied: {}", limit.describe())
+            });
             effects.suppressed.push((c.id.clone(), limit.name()));
             results.push(CampaignResult {
                 campaign: c.id.clone(),
@@ -214,16 +216,16 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
             });
             continue;
         }
-        let detail = if skipped.is_empty() {
-            "applied".to_string()
-        } else {
+        explain(Verdict::Applied, &|| {
+            if skipped.is_empty() {
+                return "applied".to_string();
+            }
             let reasons: Vec<String> = skipped
                 .iter()
                 .map(|s| format!("{}: {}", s.action, s.limit.describe()))
                 .collect();
             format!("applied; skipped {}", reasons.join("; "))
-        };
-        explain(Verdict::Applied, detail);
+        });
         if let Some(group) = &c.exclusive_group {
             parcel.groups.insert(group.clone(), c.id.clone());
         }
@@ -239,7 +241,7 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
             skipped,
         });
     }
-    for (campaign, invalid) in &set.broken {
+    for (campaign, invalid) in set.broken.iter().filter(|_| input.explain) {
         explanations.push(Explanation {
             campaign: campaign.id.clone(),
             name: campaign.name.clone(),

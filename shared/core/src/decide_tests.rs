@@ -96,6 +96,7 @@ impl World {
             stock: &self.stock,
             issued: &self.issued,
             similar: &self.similar,
+            explain: true,
             now: order.placed_at,
         })
     }

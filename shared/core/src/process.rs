@@ -141,6 +141,7 @@ where
             stock: &ctx.stock,
             issued: &ctx.issued,
             similar: &ctx.similar,
+            explain: true,
             now: order.placed_at,
         });
         Ok((decision, ctx.processed))
@@ -167,6 +168,7 @@ where
                 stock: &ctx.stock,
                 issued: &ctx.issued,
                 similar: &ctx.similar,
+                explain: false,
                 now: order.placed_at,
             });
             let key = instruction_key(
@@ -339,6 +341,7 @@ where
                 stock: &ctx.stock,
                 issued: &ctx.issued,
                 similar: &ctx.similar,
+                explain: false,
                 now: order.placed_at,
             });
             let key = instruction_key(

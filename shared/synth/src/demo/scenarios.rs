@@ -68,6 +68,7 @@ fn run_demo_day() -> Day {
             stock: &stock,
             issued: &BTreeMap::new(),
             similar: &similar,
+            explain: true,
             now: order.placed_at,
         });
         for id in &decision.effects.applied {
