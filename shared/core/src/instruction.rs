@@ -192,9 +192,10 @@ pub struct Skip {
 }
 
 impl PickPackInstruction {
-    /// Canonical bytes: the same instruction always serializes to the same bytes.
+    /// Canonical bytes: the same instruction always serializes to the same bytes. Compact
+    /// JSON on one line: read by warehouse systems, and a third smaller than indented.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut bytes = serde_json::to_vec_pretty(self).expect("instruction serializes");
+        let mut bytes = serde_json::to_vec(self).expect("instruction serializes");
         bytes.push(b'\n');
         bytes
     }

@@ -11,7 +11,10 @@ use crate::sql_error::sql;
 
 pub(crate) const MIGRATIONS: &[&str] = &[
     // 1: the initial layout. Documents are JSON text; what SQL must compare or count
-    // (versions, counters, stock) lives in INTEGER columns beside them.
+    // (versions, counters, stock) lives in INTEGER columns beside them. Tables of large
+    // documents (profiles, processed orders with their instruction, similar items) keep
+    // rowids: a WITHOUT ROWID table stores whole rows in its key's B-tree, which SQLite
+    // advises against for rows over a small fraction of a page.
     r#"
     CREATE TABLE settings (
         merchant TEXT NOT NULL PRIMARY KEY,
@@ -48,7 +51,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         version  INTEGER NOT NULL,
         doc      TEXT    NOT NULL,
         PRIMARY KEY (merchant, customer)
-    ) STRICT, WITHOUT ROWID;
+    ) STRICT;
 
     CREATE TABLE order_history (
         merchant  TEXT NOT NULL,
@@ -64,7 +67,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         order_id TEXT NOT NULL,
         doc      TEXT NOT NULL,
         PRIMARY KEY (merchant, order_id)
-    ) STRICT, WITHOUT ROWID;
+    ) STRICT;
 
     CREATE TABLE counters (
         merchant TEXT    NOT NULL,
@@ -86,7 +89,7 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         sku      TEXT NOT NULL,
         doc      TEXT NOT NULL,
         PRIMARY KEY (merchant, sku)
-    ) STRICT, WITHOUT ROWID;
+    ) STRICT;
     "#,
 ];
 

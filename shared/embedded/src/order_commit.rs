@@ -74,7 +74,23 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
     let merchant = commit.merchant.as_str();
     let order_id = commit.processed.order_id.as_str();
     let customer = commit.profile.customer_id.as_str();
-    if let Some(done) = records::processed(tx, merchant, order_id)? {
+    // Claiming the order id first is the check: a redelivery inserts nothing here.
+    let doc = encode(&commit.processed, || {
+        format!("processed order {merchant}/{order_id}")
+    })?;
+    let claimed = tx
+        .prepare_cached(
+            "INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (merchant, order_id) DO NOTHING",
+        )
+        .and_then(|mut stmt| stmt.execute(params![merchant, order_id, doc]))
+        .map_err(sql)?;
+    if claimed == 0 {
+        let done =
+            records::processed(tx, merchant, order_id)?.ok_or_else(|| StoreError::Corrupt {
+                key: format!("processed order {merchant}/{order_id}"),
+                reason: "claimed but unreadable".into(),
+            })?;
         return Err(Stop::Refused(CommitOutcome::AlreadyProcessed(done)));
     }
     let stored_version = records::profile_version(tx, merchant, customer)?;
@@ -106,12 +122,6 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
     }
     records::put_summary(tx, merchant, customer, &commit.summary)?;
     records::put_profile(tx, merchant, &commit.profile)?;
-    let doc = encode(&commit.processed, || {
-        format!("processed order {merchant}/{order_id}")
-    })?;
-    tx.prepare_cached("INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)")
-        .and_then(|mut stmt| stmt.execute(params![merchant, order_id, doc]))
-        .map_err(sql)?;
     Ok(())
 }
 
