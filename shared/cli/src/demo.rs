@@ -96,7 +96,15 @@ pub async fn run(root: &Path, opts: &DemoOptions, log: &mut impl Write) -> anyho
     }
     writeln!(log, "similar items computed for {} products", similar.len())?;
 
-    let orders = generator.day_of_orders(&customers, opts.day, opts.orders);
+    // A few orders more than asked: one that is not processed becomes the sample to
+    // `explain`, so the suggested next step shows every campaign's verdict.
+    let mut orders = generator.day_of_orders(&customers, opts.day, opts.orders + 20);
+    let extra = orders.split_off(opts.orders.min(orders.len()));
+    let sample = extra
+        .iter()
+        .find(|o| !o.channel.is_marketplace())
+        .or(extra.first())
+        .cloned();
     let orders_file = root.join(format!("orders-{}.jsonl", opts.day));
     {
         let mut w = BufWriter::new(std::fs::File::create(&orders_file)?);
@@ -107,8 +115,8 @@ pub async fn run(root: &Path, opts: &DemoOptions, log: &mut impl Write) -> anyho
         w.flush()?;
     }
     let sample_order = root.join("sample-order.json");
-    if let Some(first) = orders.first() {
-        std::fs::write(&sample_order, serde_json::to_string_pretty(first)?)?;
+    if let Some(sample) = &sample {
+        std::fs::write(&sample_order, serde_json::to_string_pretty(sample)?)?;
     }
     writeln!(log, "processing {} orders of {}...", orders.len(), opts.day)?;
     let size = std::fs::metadata(&orders_file)?.len();

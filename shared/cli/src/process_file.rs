@@ -108,12 +108,11 @@ async fn run_batch<S, K>(
         };
         let result = results.next().expect("one result per parsed order");
         match result {
+            // The tally counts what this run issued: a replayed order's coupon was
+            // issued the first time.
+            Ok(done) if done.replayed => report.replayed += 1,
             Ok(done) => {
-                if done.replayed {
-                    report.replayed += 1;
-                } else {
-                    report.processed += 1;
-                }
+                report.processed += 1;
                 report.summary.add(&done.instruction);
             }
             Err(e) => {
