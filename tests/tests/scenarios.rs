@@ -537,3 +537,37 @@ async fn a_bad_order_is_rejected_with_its_field_and_changes_nothing() {
             .is_none()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_processors_never_overshoot_a_budget() {
+    let shop = Shop::open(
+        json!([{"id": "limited", "name": "First 10", "status": "active",
+        "budget": 10, "actions": {"inserts": [{"sku": "CARD-THANKS"}]}}]),
+    )
+    .await;
+    let orders: Vec<Order> = (0..32)
+        .map(|i| shop.tea(&format!("c{i}"), "2026-05-04T10:00:00Z"))
+        .collect();
+    let shop = std::sync::Arc::new(shop);
+    let mut tasks = Vec::new();
+    for order in orders {
+        // Each task has its own processor over the same store, as separate Lambda
+        // containers would, so their commits race for the last budget units.
+        let store = shop.processor.store.clone();
+        let sink = FileSink::new(shop.dir.path().join("out"));
+        tasks.push(tokio::spawn(async move {
+            let processor = Processor::new(store, sink, Duration::from_secs(60));
+            processor.process(&order).await.unwrap().instruction
+        }));
+    }
+    let mut applied = 0;
+    for task in tasks {
+        let ins = task.await.unwrap();
+        if outcome(&ins, "limited") == Some(&Outcome::Applied) {
+            applied += 1;
+        }
+    }
+    assert_eq!(applied, 10);
+    assert_eq!(shop.counter("limited", ISSUED).await, 10);
+    assert_eq!(shop.stock("CARD-THANKS").await, 1000 - 10);
+}

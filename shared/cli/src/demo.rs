@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::{NaiveDate, NaiveTime};
 use packwise_core::ports::{ConfigStore, Expect, OrderStore};
-use packwise_core::similar::{self, BasketItem};
+use packwise_core::similar;
 use packwise_synth::{Generator, demo};
 
 use crate::data::DataDir;
@@ -80,17 +80,7 @@ pub async fn run(root: &Path, opts: &DemoOptions, log: &mut impl Write) -> anyho
         history.len()
     )?;
 
-    let baskets = history.iter().map(|o| {
-        o.lines
-            .iter()
-            .map(|l| BasketItem {
-                sku: &l.sku,
-                title: &l.title,
-                category: l.category.as_deref(),
-            })
-            .collect()
-    });
-    let similar = similar::co_purchase(baskets, 20);
+    let similar = similar::co_purchase_of_orders(&history, 20);
     for items in &similar {
         store.put_similar(&merchant, items).await?;
     }

@@ -108,21 +108,6 @@ where
         self.cache.lock().expect("cache lock").remove(merchant);
     }
 
-    async fn load(&self, order: &Order, set: &CampaignSet) -> Result<OrderContext, ProcessError> {
-        let budgeted = set.budgeted_campaigns();
-        let inserts = set.insert_skus();
-        let keys = OrderKeys {
-            merchant: &order.merchant,
-            customer: &order.customer.id,
-            order_id: &order.order_id,
-            centre: &order.fulfillment_centre,
-            basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
-            budgeted_campaigns: &budgeted,
-            insert_skus: &inserts,
-        };
-        Ok(self.store.load(&keys).await?)
-    }
-
     /// What would be chosen for the order and why. Writes nothing.
     pub async fn explain(
         &self,
@@ -130,80 +115,20 @@ where
     ) -> Result<(Decision, Option<ProcessedOrder>), ProcessError> {
         order.validate()?;
         let set = self.campaign_set(&order.merchant).await?;
-        let ctx = self.load(order, &set).await?;
-        let profile = ctx
-            .profile
-            .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
-        let decision = decide(&DecisionInput {
-            order,
-            profile: &profile,
-            set: &set,
-            stock: &ctx.stock,
-            issued: &ctx.issued,
-            similar: &ctx.similar,
-            explain: true,
-            now: order.placed_at,
-        });
+        let needs = Needs::of(&set);
+        let ctx = self.store.load(&needs.keys(order)).await?;
+        let (decision, _) = decide_for(order, &set, &ctx, true);
         Ok((decision, ctx.processed))
     }
 
     /// Decides and commits the order, then writes its instruction. Safe to repeat: a
-    /// second delivery writes the same bytes and changes nothing else.
+    /// second delivery writes the same bytes and changes nothing else. One read and one
+    /// write round trip, as a batch of one.
     pub async fn process(&self, order: &Order) -> Result<Processed, ProcessError> {
-        order.validate()?;
-        let set = self.campaign_set(&order.merchant).await?;
-        for attempt in 1..=MAX_ATTEMPTS {
-            let ctx = self.load(order, &set).await?;
-            if let Some(done) = ctx.processed {
-                return self.replay(done).await;
-            }
-            let expected_profile_version = ctx.profile.as_ref().map(|p| p.version);
-            let profile = ctx
-                .profile
-                .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
-            let decision = decide(&DecisionInput {
-                order,
-                profile: &profile,
-                set: &set,
-                stock: &ctx.stock,
-                issued: &ctx.issued,
-                similar: &ctx.similar,
-                explain: false,
-                now: order.placed_at,
-            });
-            let key = instruction_key(
-                &order.merchant,
-                &order.fulfillment_centre,
-                order.placed_at,
-                &order.order_id,
-            );
-            let bytes = decision.instruction.to_bytes();
-            let commit = commit_for(
-                order,
-                profile,
-                expected_profile_version,
-                &set,
-                &decision,
-                &key,
-                &bytes,
-            );
-            match self.store.commit(&commit).await? {
-                CommitOutcome::Committed => {
-                    self.sink.put(&key, JSON, &bytes).await?;
-                    return Ok(Processed {
-                        key,
-                        bytes,
-                        instruction: decision.instruction,
-                        replayed: false,
-                    });
-                }
-                CommitOutcome::AlreadyProcessed(done) => return self.replay(done).await,
-                CommitOutcome::Conflict(reason) => {
-                    tracing::debug!(order = %order.order_id, attempt, %reason, "commit conflict; deciding again");
-                }
-            }
-        }
-        Err(ProcessError::Contention(order.order_id.clone()))
+        self.process_batch(std::slice::from_ref(order))
+            .await
+            .pop()
+            .expect("one result per order")
     }
 
     /// Processes many orders with one read and one write round trip per wave, and the
@@ -260,9 +185,8 @@ where
             }
             todo = self.decide_and_commit(orders, todo, results).await;
         }
-        // Still conflicting after several rounds: settle the rest one at a time.
         for (i, _) in todo {
-            results[i] = Some(self.process(&orders[i]).await);
+            results[i] = Some(Err(ProcessError::Contention(orders[i].order_id.clone())));
         }
     }
 
@@ -274,25 +198,11 @@ where
         todo: Vec<(usize, Arc<CampaignSet>)>,
         results: &mut [Option<Result<Processed, ProcessError>>],
     ) -> Vec<(usize, Arc<CampaignSet>)> {
-        let needs: Vec<(Vec<String>, Vec<String>)> = todo
-            .iter()
-            .map(|(_, set)| (set.budgeted_campaigns(), set.insert_skus()))
-            .collect();
+        let needs: Vec<Needs> = todo.iter().map(|(_, set)| Needs::of(set)).collect();
         let keys: Vec<OrderKeys<'_>> = todo
             .iter()
             .zip(&needs)
-            .map(|((i, _), (budgeted, inserts))| {
-                let order = &orders[*i];
-                OrderKeys {
-                    merchant: &order.merchant,
-                    customer: &order.customer.id,
-                    order_id: &order.order_id,
-                    centre: &order.fulfillment_centre,
-                    basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
-                    budgeted_campaigns: budgeted,
-                    insert_skus: inserts,
-                }
-            })
+            .map(|((i, _), needs)| needs.keys(&orders[*i]))
             .collect();
         let contexts = match self.store.load_many(&keys).await {
             Ok(contexts) => contexts,
@@ -330,20 +240,8 @@ where
                     .copied()
                     .unwrap_or(0);
             }
+            let (decision, profile) = decide_for(order, &set, &ctx, false);
             let expected_profile_version = ctx.profile.as_ref().map(|p| p.version);
-            let profile = ctx
-                .profile
-                .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
-            let decision = decide(&DecisionInput {
-                order,
-                profile: &profile,
-                set: &set,
-                stock: &ctx.stock,
-                issued: &ctx.issued,
-                similar: &ctx.similar,
-                explain: false,
-                now: order.placed_at,
-            });
             let key = instruction_key(
                 &order.merchant,
                 &order.fulfillment_centre,
@@ -392,7 +290,11 @@ where
                 }
                 // Lost a race for a budget unit or stock (or not attempted after such a
                 // loss): decide again with fresh counters, in the same order.
-                Some(CommitOutcome::Conflict(_)) | None => again.push((i, set)),
+                Some(CommitOutcome::Conflict(reason)) => {
+                    tracing::debug!(order = %orders[i].order_id, %reason, "commit conflict; deciding again");
+                    again.push((i, set))
+                }
+                None => again.push((i, set)),
             }
         }
         // The round's objects are written together: a sink may write them in parallel.
@@ -425,6 +327,57 @@ where
             replayed: true,
         })
     }
+}
+
+/// What an order's read needs from its merchant's campaign set.
+struct Needs {
+    budgeted: Vec<String>,
+    inserts: Vec<String>,
+}
+
+impl Needs {
+    fn of(set: &CampaignSet) -> Self {
+        Needs {
+            budgeted: set.budgeted_campaigns(),
+            inserts: set.insert_skus(),
+        }
+    }
+
+    fn keys<'a>(&'a self, order: &'a Order) -> OrderKeys<'a> {
+        OrderKeys {
+            merchant: &order.merchant,
+            customer: &order.customer.id,
+            order_id: &order.order_id,
+            centre: &order.fulfillment_centre,
+            basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
+            budgeted_campaigns: &self.budgeted,
+            insert_skus: &self.inserts,
+        }
+    }
+}
+
+/// The decision for an order from what was read, and the profile it was made on.
+fn decide_for(
+    order: &Order,
+    set: &CampaignSet,
+    ctx: &OrderContext,
+    explain: bool,
+) -> (Decision, CustomerProfile) {
+    let profile = ctx
+        .profile
+        .clone()
+        .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
+    let decision = decide(&DecisionInput {
+        order,
+        profile: &profile,
+        set,
+        stock: &ctx.stock,
+        issued: &ctx.issued,
+        similar: &ctx.similar,
+        explain,
+        now: order.placed_at,
+    });
+    (decision, profile)
 }
 
 fn commit_for(

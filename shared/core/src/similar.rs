@@ -138,6 +138,21 @@ pub fn co_purchase<'a>(
         .collect()
 }
 
+/// `co_purchase` over whole orders, each order one basket.
+pub fn co_purchase_of_orders(orders: &[crate::order::Order], k: usize) -> Vec<SimilarItems> {
+    let baskets = orders.iter().map(|o| {
+        o.lines
+            .iter()
+            .map(|l| BasketItem {
+                sku: &l.sku,
+                title: &l.title,
+                category: l.category.as_deref(),
+            })
+            .collect()
+    });
+    co_purchase(baskets, k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{NaiveDate, NaiveTime};
 use packwise_core::decide::Verdict;
 use packwise_core::insert::InsertKind;
-use packwise_core::similar::{self, BasketItem};
+use packwise_core::similar;
 use packwise_core::{CampaignSet, CustomerProfile, DecisionInput, Order, decide};
 
 use super::{campaigns, inserts, settings};
@@ -32,19 +32,7 @@ fn run_demo_day() -> Day {
     for o in &history {
         profiles.get_mut(&o.customer.id).unwrap().record_order(o);
     }
-    let similar = similar::co_purchase(
-        history.iter().map(|o| {
-            o.lines
-                .iter()
-                .map(|l| BasketItem {
-                    sku: &l.sku,
-                    title: &l.title,
-                    category: l.category.as_deref(),
-                })
-                .collect()
-        }),
-        20,
-    );
+    let similar = similar::co_purchase_of_orders(&history, 20);
     let inserts = inserts();
     let set = CampaignSet::build(settings(), campaigns(), inserts.clone());
     let orders = g.day_of_orders(&customers, day, 1200);
