@@ -548,7 +548,6 @@ async fn concurrent_processors_never_overshoot_a_budget() {
     let orders: Vec<Order> = (0..32)
         .map(|i| shop.tea(&format!("c{i}"), "2026-05-04T10:00:00Z"))
         .collect();
-    let shop = std::sync::Arc::new(shop);
     let mut tasks = Vec::new();
     for order in orders {
         // Each task has its own processor over the same store, as separate Lambda
