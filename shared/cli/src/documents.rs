@@ -38,3 +38,28 @@ pub fn read_one<T: DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
     serde_json::from_str(&text)
         .with_context(|| format!("{} is not a valid document", path.display()))
 }
+
+/// A JSON Lines parse error without serde's "at line 1", which would contradict the
+/// file's own line number printed beside it.
+pub fn line_error(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let reason = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(r, _)| r);
+    format!("not a valid order: {reason} (column {})", e.column())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_line_error_names_the_column_not_a_line() {
+        let e = serde_json::from_str::<packwise_core::Order>("{\"merchant\": 5}").unwrap_err();
+        let text = super::line_error(&e);
+        assert!(!text.contains("line"), "{text}");
+        assert!(
+            text.starts_with("not a valid order: invalid type"),
+            "{text}"
+        );
+        assert!(text.ends_with("(column 14)"), "{text}");
+    }
+}

@@ -357,6 +357,9 @@ async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         CampaignCommand::List { merchant, json } => {
+            if store.settings(&merchant).await?.is_none() {
+                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
+            }
             let campaigns = store.campaigns(&merchant).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&campaigns)?);
@@ -442,6 +445,9 @@ async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> 
             }
         }
         InsertCommand::List { merchant } => {
+            if store.settings(&merchant).await?.is_none() {
+                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
+            }
             println!("{:<24} {:<16} {:>6}  stock", "insert", "kind", "grams");
             for i in store.inserts(&merchant).await? {
                 let kind = serde_json::to_value(i.kind)?
@@ -491,7 +497,7 @@ async fn import_history(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode>
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(format!("invalid order: {e}")),
             },
-            Err(e) => Err(format!("not a valid order: {e}")),
+            Err(e) => Err(documents::line_error(&e)),
         };
         match result {
             Ok(true) => imported += 1,

@@ -59,7 +59,7 @@ where
             continue;
         }
         let parsed =
-            serde_json::from_str::<Order>(&line).map_err(|e| format!("not a valid order: {e}"));
+            serde_json::from_str::<Order>(&line).map_err(|e| crate::documents::line_error(&e));
         batch.push((index + 1, parsed));
         if batch.len() == BATCH {
             run_batch(processor, &mut batch, &mut report, &bar, &mut on_failure).await;

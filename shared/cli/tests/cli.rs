@@ -609,7 +609,9 @@ fn campaigns_and_inserts_for_a_merchant_that_does_not_exist_are_refused() {
 
     let out = sb.expect(1, &["campaign", "add", &campaign, "--merchant", "nobody"]);
     assert_eq!(out.stderr, no_merchant);
-    assert_eq!(sb.campaigns("nobody"), Vec::<Value>::new());
+    // Listing an unknown merchant is refused too, rather than looking like an empty one.
+    let out = sb.expect(1, &["campaign", "list", "--merchant", "nobody"]);
+    assert_eq!(out.stderr, no_merchant);
 
     let inserts = sb.path().join("inserts.json");
     let out = sb.expect(
@@ -624,6 +626,17 @@ fn campaigns_and_inserts_for_a_merchant_that_does_not_exist_are_refused() {
     );
     assert_eq!(out.stderr, no_merchant);
     assert_eq!(out.stdout, "");
+    let out = sb.expect(1, &["insert", "list", "--merchant", "nobody"]);
+    assert_eq!(out.stderr, no_merchant);
+
+    // Once the merchant exists, nothing of the refused commands is there.
+    let settings = sb.write_json(
+        "nobody.json",
+        &json!({"merchant": "nobody", "name": "Nobody", "default_locale": "en",
+                "default_currency": "EUR", "coupon_secret": "nobody-coupon-secret-0123"}),
+    );
+    sb.expect(0, &["merchant", "set", &settings]);
+    assert_eq!(sb.campaigns("nobody"), Vec::<Value>::new());
     let listed = sb.expect(0, &["insert", "list", "--merchant", "nobody"]);
     assert_eq!(listed.stdout.lines().count(), 1, "{}", listed.stdout);
 }

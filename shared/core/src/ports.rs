@@ -21,13 +21,20 @@ pub enum StoreError {
     #[error("storage unavailable: {0}")]
     Unavailable(String),
     /// A conditional write found another version than expected.
-    #[error("{what} was changed by someone else (expected version {expected:?})")]
+    #[error("{what} was changed by someone else (expected {})", describe_expected(*.expected))]
     VersionConflict { what: String, expected: Option<u64> },
     #[error("not found: {0}")]
     NotFound(String),
     /// A stored record cannot be read: retrying will not help.
     #[error("corrupt record {key}: {reason}")]
     Corrupt { key: String, reason: String },
+}
+
+fn describe_expected(expected: Option<u64>) -> String {
+    match expected {
+        Some(v) => format!("version {v}"),
+        None => "it not to exist yet".to_string(),
+    }
 }
 
 impl StoreError {
