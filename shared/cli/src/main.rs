@@ -267,9 +267,11 @@ async fn process(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
         None => eprintln!("line {}: {}", f.line, f.reason),
     })
     .await?;
-    print!("{}", report.summary.render());
+    if report.processed > 0 {
+        println!("{}", report.summary.render());
+    }
     println!(
-        "\n{} processed, {} already done before, {} failed in {:.2} s ({:.0} orders/s)",
+        "{} processed, {} already done before, {} failed in {:.2} s ({:.0} orders/s)",
         report.processed,
         report.replayed,
         report.failures.len(),

@@ -375,7 +375,7 @@ fn process_reports_each_bad_line_and_replays_the_good_order_unchanged() {
     assert!(
         again
             .stdout
-            .contains("\n0 processed, 1 already done before, 2 failed in "),
+            .starts_with("0 processed, 1 already done before, 2 failed in "),
         "{}",
         again.stdout
     );
@@ -593,7 +593,7 @@ fn process_for_a_merchant_without_settings_names_the_line() {
     );
     assert!(
         out.stdout
-            .contains("\n0 processed, 0 already done before, 1 failed in "),
+            .starts_with("0 processed, 0 already done before, 1 failed in "),
         "{}",
         out.stdout
     );
