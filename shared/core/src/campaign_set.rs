@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use cel::Program;
 
 use crate::campaign::{Campaign, InsertRule};
+use crate::codes::Secret;
 use crate::insert::{Insert, InsertKind};
 use crate::message::{Templates, template_name};
 use crate::settings::MerchantSettings;
@@ -27,6 +28,8 @@ pub struct CampaignSet {
     pub broken: Vec<(Campaign, Invalid)>,
     /// The condition variables any running campaign uses.
     pub needs: Needs,
+    /// The merchant's coupon secret, keyed once for codes and holdout groups.
+    pub secret: Secret,
 }
 
 impl CampaignSet {
@@ -61,6 +64,7 @@ impl CampaignSet {
             .fold(Needs::default(), |all, c| all.union(c.needs));
         CampaignSet {
             needs,
+            secret: Secret::new(&settings.coupon_secret),
             settings,
             inserts,
             campaigns: compiled,

@@ -171,7 +171,7 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
             }
         }
         if codes::in_holdout(
-            &settings.coupon_secret,
+            &set.secret,
             &order.merchant,
             &c.id,
             &profile.customer_id,
@@ -606,9 +606,8 @@ fn issue_coupon(
             order: order.currency,
         });
     }
-    let settings = &input.set.settings;
     let code = codes::coupon_code(
-        &settings.coupon_secret,
+        &input.set.secret,
         &order.merchant,
         &c.id,
         &order.order_id,
