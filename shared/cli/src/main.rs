@@ -15,6 +15,7 @@ use packwise_core::order::Order;
 use packwise_core::ports::{ConfigStore, Expect, OrderStore};
 use packwise_core::settings::MerchantSettings;
 use packwise_core::{CampaignSet, PickPackInstruction, targeting};
+use packwise_embedded::SqliteStore;
 
 #[derive(Parser)]
 #[command(
@@ -298,14 +299,20 @@ async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCo
             println!("merchant {} saved", settings.merchant);
         }
         MerchantCommand::Show { merchant } => {
-            let Some(mut settings) = processor.store.settings(&merchant).await? else {
-                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
-            };
+            let mut settings = require_merchant(&processor.store, &merchant).await?;
             settings.coupon_secret = "********".into();
             println!("{}", serde_json::to_string_pretty(&settings)?);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The merchant's settings, or the error every merchant command gives for an unknown one.
+async fn require_merchant(store: &SqliteStore, merchant: &str) -> anyhow::Result<MerchantSettings> {
+    match store.settings(merchant).await? {
+        Some(settings) => Ok(settings),
+        None => bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`"),
+    }
 }
 
 async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCode> {
@@ -319,13 +326,8 @@ async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCo
     let processor = data.open()?;
     let store = &processor.store;
     match cmd {
-        CampaignCommand::Validate { file, merchant } | CampaignCommand::Add { file, merchant }
-            if store.settings(&merchant).await?.is_none() =>
-        {
-            let _ = file;
-            bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`")
-        }
         CampaignCommand::Validate { file, merchant } => {
+            require_merchant(store, &merchant).await?;
             let campaigns: Vec<Campaign> = documents::read_many(&file)?;
             let inserts = store.inserts(&merchant).await?;
             let failed = report_validation(&campaigns, &inserts);
@@ -336,6 +338,7 @@ async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCo
             })
         }
         CampaignCommand::Add { file, merchant } => {
+            require_merchant(store, &merchant).await?;
             let campaigns: Vec<Campaign> = documents::read_many(&file)?;
             let inserts = store.inserts(&merchant).await?;
             if report_validation(&campaigns, &inserts) {
@@ -359,9 +362,7 @@ async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         CampaignCommand::List { merchant, json } => {
-            if store.settings(&merchant).await?.is_none() {
-                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
-            }
+            require_merchant(store, &merchant).await?;
             let campaigns = store.campaigns(&merchant).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&campaigns)?);
@@ -422,9 +423,7 @@ async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> 
     match cmd {
         InsertCommand::Add { file, merchant } => {
             // A mistyped merchant would otherwise keep inserts no campaign can see.
-            if store.settings(&merchant).await?.is_none() {
-                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
-            }
+            require_merchant(store, &merchant).await?;
             let inserts: Vec<Insert> = documents::read_many(&file)?;
             let mut problems = false;
             for i in &inserts {
@@ -447,9 +446,7 @@ async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> 
             }
         }
         InsertCommand::List { merchant } => {
-            if store.settings(&merchant).await?.is_none() {
-                bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`");
-            }
+            require_merchant(store, &merchant).await?;
             println!("{:<24} {:<16} {:>6}  stock", "insert", "kind", "grams");
             for i in store.inserts(&merchant).await? {
                 let kind = serde_json::to_value(i.kind)?

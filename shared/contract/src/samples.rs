@@ -7,8 +7,7 @@ use chrono::{DateTime, Utc};
 use packwise_core::campaign::CouponValue;
 use packwise_core::decide::IssuedCoupon;
 use packwise_core::order::OrderLine;
-use packwise_core::ports::{Commit, CounterBump, OrderKeys, ProcessedOrder, instruction_key};
-use packwise_core::profile::OrderSummary;
+use packwise_core::ports::{Commit, CounterBump, OrderKeys, instruction_key};
 use packwise_core::similar::{Neighbour, SimilarItems};
 use packwise_core::{Campaign, CustomerProfile, Insert, MerchantSettings, Order};
 use rust_decimal::Decimal;
@@ -132,35 +131,14 @@ pub fn coupon(order: &Order, campaign: &str, code: &str) -> IssuedCoupon {
 /// forward from `previous` (the profile as read, `None` if there was none), the history
 /// entry and the processed record. Cases add counters, stock and coupons.
 pub fn commit(order: &Order, previous: Option<&CustomerProfile>) -> Commit {
-    let mut profile = previous
-        .cloned()
-        .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
-    profile.record_order(order);
-    let expected_profile_version = previous.map(|p| p.version);
-    profile.version = expected_profile_version.unwrap_or(0) + 1;
     let key = instruction_key(
         &order.merchant,
         &order.fulfillment_centre,
         order.placed_at,
         &order.order_id,
     );
-    Commit {
-        merchant: order.merchant.clone(),
-        profile,
-        expected_profile_version,
-        summary: OrderSummary::of(order),
-        processed: ProcessedOrder {
-            order_id: order.order_id.clone(),
-            customer_id: order.customer.id.clone(),
-            instruction_key: key,
-            instruction: format!(r#"{{"order_id":"{}","inserts":[]}}"#, order.order_id),
-            coupon_code: None,
-        },
-        counters: Vec::new(),
-        centre: order.fulfillment_centre.clone(),
-        stock_taken: Vec::new(),
-        coupon: None,
-    }
+    let instruction = format!(r#"{{"order_id":"{}","inserts":[]}}"#, order.order_id);
+    Commit::for_order(order, previous, key, instruction)
 }
 
 /// Adds a coupon to a commit, as the processor records it in both places.

@@ -8,6 +8,8 @@ use crate::campaign::{Campaign, InsertRule};
 use crate::codes::Secret;
 use crate::insert::{Insert, InsertKind};
 use crate::message::{Templates, template_name};
+use crate::order::Order;
+use crate::ports::OrderKeys;
 use crate::settings::MerchantSettings;
 use crate::targeting::{self, Needs};
 use crate::validation::{Invalid, Problems};
@@ -30,6 +32,12 @@ pub struct CampaignSet {
     pub needs: Needs,
     /// The merchant's coupon secret, keyed once for codes and holdout groups.
     pub secret: Secret,
+    /// Ids of the campaigns with a budget, whose issue counters every order reads.
+    budgeted: Vec<String>,
+    /// Every insert SKU: its stock at the order's centre is read fresh with each order.
+    insert_skus: Vec<String>,
+    /// Whether any campaign suggests items, so that orders need their similar items.
+    recommends: bool,
 }
 
 impl CampaignSet {
@@ -62,7 +70,18 @@ impl CampaignSet {
         let needs = compiled
             .iter()
             .fold(Needs::default(), |all, c| all.union(c.needs));
+        let budgeted = compiled
+            .iter()
+            .filter(|c| c.campaign.budget.is_some())
+            .map(|c| c.campaign.id.clone())
+            .collect();
+        let recommends = compiled
+            .iter()
+            .any(|c| c.campaign.actions.recommend.is_some());
         CampaignSet {
+            budgeted,
+            insert_skus: inserts.keys().cloned().collect(),
+            recommends,
             needs,
             secret: Secret::new(&settings.coupon_secret),
             settings,
@@ -84,18 +103,24 @@ impl CampaignSet {
         self.campaigns.iter().find(|c| c.campaign.id == id)
     }
 
-    /// Campaign ids whose issue counters a decision needs (those with a budget).
-    pub fn budgeted_campaigns(&self) -> Vec<String> {
-        self.campaigns
-            .iter()
-            .filter(|c| c.campaign.budget.is_some())
-            .map(|c| c.campaign.id.clone())
-            .collect()
-    }
-
-    /// Insert SKUs any campaign may add: their stock is read fresh with each order.
-    pub fn insert_skus(&self) -> Vec<String> {
-        self.inserts.keys().cloned().collect()
+    /// What one order's read needs from this set: the issue counters of budgeted
+    /// campaigns, the stock of every insert, and the basket's similar items only if some
+    /// campaign suggests items. Borrows the lists the set computed when it was built.
+    pub fn keys<'a>(&'a self, order: &'a Order) -> OrderKeys<'a> {
+        let basket_skus = if self.recommends {
+            order.lines.iter().map(|l| l.sku.as_str()).collect()
+        } else {
+            Vec::new()
+        };
+        OrderKeys {
+            merchant: &order.merchant,
+            customer: &order.customer.id,
+            order_id: &order.order_id,
+            centre: &order.fulfillment_centre,
+            basket_skus,
+            budgeted_campaigns: &self.budgeted,
+            insert_skus: &self.insert_skus,
+        }
     }
 }
 

@@ -106,6 +106,42 @@ pub struct Commit {
     pub coupon: Option<IssuedCoupon>,
 }
 
+impl Commit {
+    /// The commit every processed order makes, before its campaigns' effects: the profile
+    /// as read (`None` if there was none) with this order folded in and its version
+    /// bumped, the history entry, and the processed record holding the instruction.
+    pub fn for_order(
+        order: &Order,
+        previous: Option<&CustomerProfile>,
+        instruction_key: String,
+        instruction: String,
+    ) -> Commit {
+        let mut profile = previous
+            .cloned()
+            .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
+        profile.record_order(order);
+        let expected_profile_version = previous.map(|p| p.version);
+        profile.version = expected_profile_version.unwrap_or(0) + 1;
+        Commit {
+            merchant: order.merchant.clone(),
+            profile,
+            expected_profile_version,
+            summary: OrderSummary::of(order),
+            processed: ProcessedOrder {
+                order_id: order.order_id.clone(),
+                customer_id: order.customer.id.clone(),
+                instruction_key,
+                instruction,
+                coupon_code: None,
+            },
+            counters: Vec::new(),
+            centre: order.fulfillment_centre.clone(),
+            stock_taken: Vec::new(),
+            coupon: None,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum CommitOutcome {
     Committed,

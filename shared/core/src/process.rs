@@ -9,7 +9,7 @@ use crate::decide::{Decision, DecisionInput, decide};
 use crate::instruction::PickPackInstruction;
 use crate::order::Order;
 use crate::ports::*;
-use crate::profile::{CustomerProfile, OrderSummary};
+use crate::profile::CustomerProfile;
 use crate::validation::Invalid;
 
 pub const JSON: &str = "application/json";
@@ -115,9 +115,8 @@ where
     ) -> Result<(Decision, Option<ProcessedOrder>), ProcessError> {
         order.validate()?;
         let set = self.campaign_set(&order.merchant).await?;
-        let needs = Needs::of(&set);
-        let ctx = self.store.load(&needs.keys(order)).await?;
-        let (decision, _) = decide_for(order, &set, &ctx, true);
+        let ctx = self.store.load(&set.keys(order)).await?;
+        let decision = decide_for(order, &set, &ctx, true);
         Ok((decision, ctx.processed))
     }
 
@@ -198,12 +197,7 @@ where
         todo: Vec<(usize, Arc<CampaignSet>)>,
         results: &mut [Option<Result<Processed, ProcessError>>],
     ) -> Vec<(usize, Arc<CampaignSet>)> {
-        let needs: Vec<Needs> = todo.iter().map(|(_, set)| Needs::of(set)).collect();
-        let keys: Vec<OrderKeys<'_>> = todo
-            .iter()
-            .zip(&needs)
-            .map(|((i, _), needs)| needs.keys(&orders[*i]))
-            .collect();
+        let keys: Vec<OrderKeys<'_>> = todo.iter().map(|(i, set)| set.keys(&orders[*i])).collect();
         let contexts = match self.store.load_many(&keys).await {
             Ok(contexts) => contexts,
             Err(e) => {
@@ -218,8 +212,9 @@ where
         // Every context was read before any of this round's commits: carry the effects of
         // the orders decided earlier in the round forward, so each order sees the budgets
         // and stock it would have seen one at a time (customers differ within a wave).
-        let mut issued_before: HashMap<(&str, String), u64> = HashMap::new();
-        let mut taken_before: HashMap<(&str, &str, String), i64> = HashMap::new();
+        // Keyed by merchant (and centre for stock), then looked up by borrowed name.
+        let mut issued_before: HashMap<&str, HashMap<String, u64>> = HashMap::new();
+        let mut taken_before: HashMap<(&str, &str), HashMap<String, i64>> = HashMap::new();
         for ((i, set), mut ctx) in todo.into_iter().zip(contexts) {
             let order = &orders[i];
             if let Some(done) = ctx.processed {
@@ -228,20 +223,15 @@ where
             }
             let merchant = order.merchant.as_str();
             let centre = order.fulfillment_centre.as_str();
+            let issued_here = issued_before.entry(merchant).or_default();
             for (campaign, issued) in ctx.issued.iter_mut() {
-                *issued += issued_before
-                    .get(&(merchant, campaign.clone()))
-                    .copied()
-                    .unwrap_or(0);
+                *issued += issued_here.get(campaign).copied().unwrap_or(0);
             }
+            let taken_here = taken_before.entry((merchant, centre)).or_default();
             for (sku, units) in ctx.stock.iter_mut() {
-                *units -= taken_before
-                    .get(&(merchant, centre, sku.clone()))
-                    .copied()
-                    .unwrap_or(0);
+                *units -= taken_here.get(sku).copied().unwrap_or(0);
             }
-            let (decision, profile) = decide_for(order, &set, &ctx, false);
-            let expected_profile_version = ctx.profile.as_ref().map(|p| p.version);
+            let decision = decide_for(order, &set, &ctx, false);
             let key = instruction_key(
                 &order.merchant,
                 &order.fulfillment_centre,
@@ -250,19 +240,14 @@ where
             );
             let bytes = decision.instruction.to_bytes();
             for campaign in &decision.effects.applied {
-                *issued_before
-                    .entry((merchant, campaign.clone()))
-                    .or_default() += 1;
+                *issued_here.entry(campaign.clone()).or_default() += 1;
             }
             for sku in &decision.effects.stock_taken {
-                *taken_before
-                    .entry((merchant, centre, sku.clone()))
-                    .or_default() += 1;
+                *taken_here.entry(sku.clone()).or_default() += 1;
             }
             commits.push(commit_for(
                 order,
-                profile,
-                expected_profile_version,
+                ctx.profile.as_ref(),
                 &set,
                 &decision,
                 &key,
@@ -329,110 +314,68 @@ where
     }
 }
 
-/// What an order's read needs from its merchant's campaign set.
-struct Needs {
-    budgeted: Vec<String>,
-    inserts: Vec<String>,
-}
-
-impl Needs {
-    fn of(set: &CampaignSet) -> Self {
-        Needs {
-            budgeted: set.budgeted_campaigns(),
-            inserts: set.insert_skus(),
+/// The decision for an order from what was read.
+fn decide_for(order: &Order, set: &CampaignSet, ctx: &OrderContext, explain: bool) -> Decision {
+    let new_customer;
+    let profile = match &ctx.profile {
+        Some(p) => p,
+        None => {
+            new_customer = CustomerProfile::new(&order.merchant, &order.customer.id);
+            &new_customer
         }
-    }
-
-    fn keys<'a>(&'a self, order: &'a Order) -> OrderKeys<'a> {
-        OrderKeys {
-            merchant: &order.merchant,
-            customer: &order.customer.id,
-            order_id: &order.order_id,
-            centre: &order.fulfillment_centre,
-            basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
-            budgeted_campaigns: &self.budgeted,
-            insert_skus: &self.inserts,
-        }
-    }
-}
-
-/// The decision for an order from what was read, and the profile it was made on.
-fn decide_for(
-    order: &Order,
-    set: &CampaignSet,
-    ctx: &OrderContext,
-    explain: bool,
-) -> (Decision, CustomerProfile) {
-    let profile = ctx
-        .profile
-        .clone()
-        .unwrap_or_else(|| CustomerProfile::new(&order.merchant, &order.customer.id));
-    let decision = decide(&DecisionInput {
+    };
+    decide(&DecisionInput {
         order,
-        profile: &profile,
+        profile,
         set,
         stock: &ctx.stock,
         issued: &ctx.issued,
         similar: &ctx.similar,
         explain,
         now: order.placed_at,
-    });
-    (decision, profile)
+    })
 }
 
+/// The order's commit with its decision's effects: touches on the profile, counters,
+/// stock taken and the coupon.
 fn commit_for(
     order: &Order,
-    mut profile: CustomerProfile,
-    expected_profile_version: Option<u64>,
+    previous: Option<&CustomerProfile>,
     set: &CampaignSet,
     decision: &Decision,
     key: &str,
     bytes: &[u8],
 ) -> Commit {
     let effects = &decision.effects;
-    profile.record_order(order);
+    let instruction = String::from_utf8(bytes.to_vec()).expect("JSON is UTF-8");
+    let mut commit = Commit::for_order(order, previous, key.to_string(), instruction);
     for touch in &effects.touches {
-        profile.record_touch(touch.clone());
+        commit.profile.record_touch(touch.clone());
     }
-    profile.version = expected_profile_version.unwrap_or(0) + 1;
-    let mut counters = Vec::new();
     for campaign in &effects.applied {
         let limit = set.get(campaign).and_then(|c| c.campaign.budget);
-        counters.push(CounterBump {
+        commit.counters.push(CounterBump {
             campaign: campaign.clone(),
             counter: ISSUED.to_string(),
             limit,
         });
     }
     for campaign in &effects.held_out {
-        counters.push(CounterBump {
+        commit.counters.push(CounterBump {
             campaign: campaign.clone(),
             counter: HELD_OUT.to_string(),
             limit: None,
         });
     }
     for (campaign, limit) in &effects.suppressed {
-        counters.push(CounterBump {
+        commit.counters.push(CounterBump {
             campaign: campaign.clone(),
             counter: format!("suppressed.{limit}"),
             limit: None,
         });
     }
-    Commit {
-        merchant: order.merchant.clone(),
-        profile,
-        expected_profile_version,
-        summary: OrderSummary::of(order),
-        processed: ProcessedOrder {
-            order_id: order.order_id.clone(),
-            customer_id: order.customer.id.clone(),
-            instruction_key: key.to_string(),
-            instruction: String::from_utf8(bytes.to_vec()).expect("JSON is UTF-8"),
-            coupon_code: effects.coupon.as_ref().map(|c| c.code.clone()),
-        },
-        counters,
-        centre: order.fulfillment_centre.clone(),
-        stock_taken: effects.stock_taken.clone(),
-        coupon: effects.coupon.clone(),
-    }
+    commit.stock_taken = effects.stock_taken.clone();
+    commit.processed.coupon_code = effects.coupon.as_ref().map(|c| c.code.clone());
+    commit.coupon = effects.coupon.clone();
+    commit
 }

@@ -32,7 +32,7 @@ impl ConfigStore for SqliteStore {
     async fn put_settings(&self, settings: &MerchantSettings) -> StoreResult<()> {
         let merchant = &settings.merchant;
         let doc = encode(settings, || format!("settings of {merchant}"))?;
-        self.write_all(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO settings (merchant, doc) VALUES (?1, ?2)
                  ON CONFLICT (merchant) DO UPDATE SET doc = excluded.doc",
@@ -70,7 +70,7 @@ impl ConfigStore for SqliteStore {
         let id = &campaign.id;
         let doc = encode(campaign, || format!("campaign {merchant}/{id}"))?;
         let version = to_sql_int(campaign.version);
-        self.write_all(|tx| {
+        self.write(|tx| {
             let written = match expect {
                 Expect::Any => tx.execute(
                     "INSERT INTO campaigns (merchant, id, version, doc) VALUES (?1, ?2, ?3, ?4)
@@ -146,7 +146,7 @@ impl ConfigStore for SqliteStore {
             ..insert.clone()
         };
         let doc = encode(&definition, || format!("insert {merchant}/{sku}"))?;
-        self.write_all(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO inserts (merchant, sku, doc) VALUES (?1, ?2, ?3)
                  ON CONFLICT (merchant, sku) DO UPDATE SET doc = excluded.doc",

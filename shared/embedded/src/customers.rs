@@ -13,7 +13,7 @@ impl SqliteStore {
     pub(crate) fn import_order(&self, order: &Order) -> StoreResult<bool> {
         let merchant = order.merchant.as_str();
         let customer = order.customer.id.as_str();
-        self.write_all(|tx| {
+        self.write(|tx| {
             if records::has_summary(tx, merchant, customer, order.placed_at, &order.order_id)? {
                 return Ok(false);
             }
@@ -33,7 +33,7 @@ impl SqliteStore {
         customer: &str,
         attributes: &CustomerAttributes,
     ) -> StoreResult<CustomerProfile> {
-        self.write_all(|tx| {
+        self.write(|tx| {
             let mut profile = records::profile(tx, merchant, customer)?
                 .unwrap_or_else(|| CustomerProfile::new(merchant, customer));
             attributes.apply_to(&mut profile);

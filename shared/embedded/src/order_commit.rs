@@ -6,7 +6,7 @@ use rusqlite::{Transaction, params};
 use crate::codec::{encode, to_sql_int};
 use crate::records;
 use crate::sql_error::sql;
-use crate::store::{Finish, SqliteStore};
+use crate::store::SqliteStore;
 
 /// Why the commit stopped before writing everything.
 enum Stop {
@@ -26,35 +26,29 @@ fn conflict(reason: String) -> Stop {
 }
 
 impl SqliteStore {
+    /// One write transaction for all the commits, each in its own savepoint so that a
+    /// refused one is undone alone; stops after the first conflict, as the port asks.
     pub(crate) fn commit_orders(&self, commits: &[Commit]) -> StoreResult<Vec<CommitOutcome>> {
         self.write(|tx| {
             let mut outcomes = Vec::with_capacity(commits.len());
             for commit in commits {
                 savepoint(tx, "SAVEPOINT order_commit")?;
-                match apply(tx, commit) {
-                    Ok(()) => outcomes.push(CommitOutcome::Committed),
+                let outcome = match apply(tx, commit) {
+                    Ok(()) => CommitOutcome::Committed,
                     Err(Stop::Refused(outcome)) => {
                         savepoint(tx, "ROLLBACK TO order_commit")?;
-                        let conflict = matches!(outcome, CommitOutcome::Conflict(_));
-                        outcomes.push(outcome);
-                        if conflict {
-                            savepoint(tx, "RELEASE order_commit")?;
-                            break;
-                        }
+                        outcome
                     }
                     Err(Stop::Failed(e)) => return Err(e),
-                }
+                };
                 savepoint(tx, "RELEASE order_commit")?;
+                let conflict = matches!(outcome, CommitOutcome::Conflict(_));
+                outcomes.push(outcome);
+                if conflict {
+                    break;
+                }
             }
-            Ok(Finish::Commit(outcomes))
-        })
-    }
-
-    pub(crate) fn commit_order(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
-        self.write(|tx| match apply(tx, commit) {
-            Ok(()) => Ok(Finish::Commit(CommitOutcome::Committed)),
-            Err(Stop::Refused(outcome)) => Ok(Finish::Rollback(outcome)),
-            Err(Stop::Failed(e)) => Err(e),
+            Ok(outcomes)
         })
     }
 }
@@ -78,14 +72,13 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
     let doc = encode(&commit.processed, || {
         format!("processed order {merchant}/{order_id}")
     })?;
-    let claimed = tx
-        .prepare_cached(
-            "INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)
-             ON CONFLICT (merchant, order_id) DO NOTHING",
-        )
-        .and_then(|mut stmt| stmt.execute(params![merchant, order_id, doc]))
-        .map_err(sql)?;
-    if claimed == 0 {
+    let claimed = insert_if_absent(
+        tx,
+        "INSERT INTO processed_orders (merchant, order_id, doc) VALUES (?1, ?2, ?3)
+         ON CONFLICT (merchant, order_id) DO NOTHING",
+        [merchant, order_id, &doc],
+    )?;
+    if !claimed {
         let done =
             records::processed(tx, merchant, order_id)?.ok_or_else(|| StoreError::Corrupt {
                 key: format!("processed order {merchant}/{order_id}"),
@@ -109,20 +102,28 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
     if let Some(coupon) = &commit.coupon {
         let code = &coupon.code;
         let doc = encode(coupon, || format!("coupon {merchant}/{code}"))?;
-        let stored = tx
-            .prepare_cached(
-                "INSERT INTO coupons (merchant, code, doc) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (merchant, code) DO NOTHING",
-            )
-            .and_then(|mut stmt| stmt.execute(params![merchant, code, doc]))
-            .map_err(sql)?;
-        if stored == 0 {
+        let stored = insert_if_absent(
+            tx,
+            "INSERT INTO coupons (merchant, code, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (merchant, code) DO NOTHING",
+            [merchant, code, &doc],
+        )?;
+        if !stored {
             return Err(conflict(format!("coupon code {code} was already issued")));
         }
     }
     records::put_summary(tx, merchant, customer, &commit.summary)?;
     records::put_profile(tx, merchant, &commit.profile)?;
     Ok(())
+}
+
+/// Runs an `INSERT ... ON CONFLICT DO NOTHING` of a keyed document; false when the key
+/// was already taken.
+fn insert_if_absent(tx: &Transaction<'_>, statement: &str, values: [&str; 3]) -> StoreResult<bool> {
+    tx.prepare_cached(statement)
+        .and_then(|mut stmt| stmt.execute(values))
+        .map(|inserted| inserted > 0)
+        .map_err(sql)
 }
 
 /// Adds one, and with a limit only while the counter is below it; a counter never bumped

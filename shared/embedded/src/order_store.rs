@@ -39,7 +39,8 @@ impl OrderStore for SqliteStore {
     }
 
     async fn commit(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
-        self.commit_order(commit)
+        let mut outcomes = self.commit_orders(std::slice::from_ref(commit))?;
+        Ok(outcomes.pop().expect("one commit, one outcome"))
     }
 
     async fn profile(
@@ -131,7 +132,7 @@ impl OrderStore for SqliteStore {
     async fn put_similar(&self, merchant: &str, items: &SimilarItems) -> StoreResult<()> {
         let sku = &items.sku;
         let doc = encode(items, || format!("similar items {merchant}/{sku}"))?;
-        self.write_all(|tx| {
+        self.write(|tx| {
             tx.execute(
                 "INSERT INTO similar_items (merchant, sku, doc) VALUES (?1, ?2, ?3)
                  ON CONFLICT (merchant, sku) DO UPDATE SET doc = excluded.doc",

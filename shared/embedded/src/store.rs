@@ -23,13 +23,6 @@ pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
 }
 
-/// How a write transaction ends when its work did not fail.
-pub(crate) enum Finish<T> {
-    Commit(T),
-    /// A condition did not hold: undo everything and report `T`.
-    Rollback(T),
-}
-
 impl SqliteStore {
     /// Opens the store at `path`, creating the file, its directories and the schema.
     pub fn open(path: &Path) -> StoreResult<SqliteStore> {
@@ -95,30 +88,15 @@ impl SqliteStore {
     /// An error from `work` rolls everything back.
     pub(crate) fn write<T>(
         &self,
-        work: impl FnOnce(&Transaction<'_>) -> StoreResult<Finish<T>>,
+        work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
     ) -> StoreResult<T> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        match work(&tx)? {
-            Finish::Commit(value) => {
-                tx.commit().map_err(sql)?;
-                Ok(value)
-            }
-            Finish::Rollback(value) => {
-                tx.rollback().map_err(sql)?;
-                Ok(value)
-            }
-        }
-    }
-
-    /// A write transaction whose work either fully succeeds or fails with an error.
-    pub(crate) fn write_all<T>(
-        &self,
-        work: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
-    ) -> StoreResult<T> {
-        self.write(|tx| work(tx).map(Finish::Commit))
+        let value = work(&tx)?;
+        tx.commit().map_err(sql)?;
+        Ok(value)
     }
 
     #[cfg(test)]
