@@ -1,0 +1,1 @@
+//! What the Lambda functions do with their events, over any store.
