@@ -1,1 +1,11 @@
 //! DynamoDB and S3 adapters of the storage ports.
+
+pub mod counting;
+mod s3_sink;
+mod settings;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use counting::RequestCounter;
+pub use s3_sink::S3Sink;
+pub use settings::{AwsSettings, Clients, SettingsError};

@@ -1,0 +1,200 @@
+//! A real DynamoDB/S3 API on loopback for tests: moto server, pinned, from the project's
+//! own venv (`scripts/venv moto` installs it on first use). Tests never skip: if no
+//! server can be had, they fail with what to do.
+//!
+//! `PACKWISE_TEST_AWS_ENDPOINT` points every test binary at one running server;
+//! otherwise each test binary starts its own on a free port, which stops when the
+//! binary exits.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+
+use crate::counting::RequestCounter;
+
+pub struct LocalAws {
+    pub endpoint: String,
+    /// The server's watchdog reads this pipe; it closes when the test binary exits,
+    /// and the watchdog then stops the server, so no server outlives its tests.
+    _lifeline: Option<Mutex<(Child, ChildStdin)>>,
+}
+
+static LOCAL: OnceLock<LocalAws> = OnceLock::new();
+
+/// The API server this test binary uses, started on first call.
+pub fn local_aws() -> &'static LocalAws {
+    LOCAL.get_or_init(|| match std::env::var("PACKWISE_TEST_AWS_ENDPOINT") {
+        Ok(endpoint) if !endpoint.is_empty() => {
+            wait_until_ready(&endpoint, Duration::from_secs(30)).unwrap_or_else(|e| {
+                panic!("PACKWISE_TEST_AWS_ENDPOINT={endpoint} does not answer: {e}")
+            });
+            LocalAws {
+                endpoint,
+                _lifeline: None,
+            }
+        }
+        _ => start_moto(),
+    })
+}
+
+impl LocalAws {
+    fn credentials() -> Credentials {
+        Credentials::new("test", "test", None, None, "packwise-tests")
+    }
+
+    /// The settings a deployed function would load, pointed at this server.
+    pub fn sdk_config(&self) -> aws_config::SdkConfig {
+        aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(Self::credentials()),
+            )
+            .build()
+    }
+
+    /// Clients as the functions build them, with their requests counted.
+    pub fn clients(&self, counter: &RequestCounter) -> crate::Clients {
+        crate::Clients::from_sdk_config(&self.sdk_config(), true, counter)
+    }
+
+    pub async fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
+        self.clients(&RequestCounter::new()).dynamodb
+    }
+
+    pub async fn s3(&self) -> aws_sdk_s3::Client {
+        self.clients(&RequestCounter::new()).s3
+    }
+
+    /// A new bucket for one test.
+    pub async fn bucket(&self) -> String {
+        let name = unique_name("packwise-test");
+        self.s3()
+            .await
+            .create_bucket()
+            .bucket(&name)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("creating bucket {name}: {e:?}"));
+        name
+    }
+}
+
+/// A table or bucket name no other test (or test binary) uses: lowercase, S3-safe.
+pub fn unique_name(prefix: &str) -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{prefix}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn start_moto() -> LocalAws {
+    let root = project_root();
+    let venv = Command::new(root.join("scripts/venv"))
+        .arg("moto")
+        .stderr(Stdio::inherit())
+        .output()
+        .unwrap_or_else(|e| panic!("running scripts/venv moto: {e}"));
+    assert!(
+        venv.status.success(),
+        "scripts/venv moto failed: the tests need moto server (Python 3 with venv and \
+         pip, and the PyPI registry reachable)"
+    );
+    let bin = PathBuf::from(String::from_utf8_lossy(&venv.stdout).trim());
+    let mut last_error = String::new();
+    // A port found free can be taken by another test binary before moto binds it.
+    for _ in 0..3 {
+        let port = free_port();
+        let log = root.join(format!("target/moto-{port}.log"));
+        let log_file = std::fs::File::create(&log)
+            .unwrap_or_else(|e| panic!("creating {}: {e}", log.display()));
+        let mut child = Command::new("sh")
+            .arg("-c")
+            // Stop the server when our end of the pipe closes (the test binary exited).
+            .arg(r#""$0" -H 127.0.0.1 -p "$1" & pid=$!; cat >/dev/null; kill "$pid""#)
+            .arg(bin.join("moto_server"))
+            .arg(port.to_string())
+            .stdin(Stdio::piped())
+            .stdout(log_file.try_clone().expect("log handle"))
+            .stderr(log_file)
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting moto server: {e}"));
+        let endpoint = format!("http://127.0.0.1:{port}");
+        match wait_until_ready(&endpoint, Duration::from_secs(30)) {
+            Ok(()) => {
+                let stdin = child.stdin.take().expect("piped stdin");
+                return LocalAws {
+                    endpoint,
+                    _lifeline: Some(Mutex::new((child, stdin))),
+                };
+            }
+            Err(e) => {
+                let _ = child.kill();
+                last_error = format!(
+                    "{e}; server log: {}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+        }
+    }
+    panic!("moto server did not start: {last_error}")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Polls the server's own API until it answers.
+fn wait_until_ready(endpoint: &str, timeout: Duration) -> Result<(), String> {
+    let address = endpoint
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let deadline = Instant::now() + timeout;
+    let mut last = String::from("no answer");
+    while Instant::now() < deadline {
+        match probe(&address) {
+            Ok(()) => return Ok(()),
+            Err(e) => last = e,
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Err(format!(
+        "{endpoint} did not answer within {timeout:?}: {last}"
+    ))
+}
+
+fn probe(address: &str) -> Result<(), String> {
+    let mut stream = TcpStream::connect(address).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| e.to_string())?;
+    write!(
+        stream,
+        "GET /moto-api/data.json HTTP/1.0\r\nHost: {address}\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).map_err(|e| e.to_string())?;
+    if head.starts_with(b"HTTP/1.") && &head[9..12] == b"200" {
+        Ok(())
+    } else {
+        Err(format!("answered {}", String::from_utf8_lossy(&head)))
+    }
+}
