@@ -10,6 +10,10 @@ use packwise_core::{
 };
 use serde_json::json;
 
+#[path = "../src/targeting/bench_conditions.rs"]
+mod bench_conditions;
+use bench_conditions::bench_condition;
+
 const CATEGORIES: [&str; 3] = ["tea", "coffee", "kitchen"];
 
 fn setup() -> (
@@ -58,40 +62,11 @@ fn setup() -> (
             .unwrap()
         })
         .collect();
-    // Ten condition shapes, each with its own threshold per campaign, so no two of the
-    // 100 conditions are the same text.
-    let condition = |i: usize| match i % 10 {
-        0 => format!("customer.first_order && order.item_count >= {i}"),
-        1 => format!(
-            "customer.orders_before >= {} && customer.lifetime_value >= 100.0",
-            i % 9
-        ),
-        2 => format!("customer.days_since_last_order >= {}", 30 + i),
-        3 => format!("customer.nps >= 9 && order.subtotal > {i}.0"),
-        4 => format!(
-            r#""parent" in customer.tags && order.subtotal >= {}.0"#,
-            i / 2
-        ),
-        5 => format!(
-            r#"order.lines.exists(l, l.category == "coffee" && l.quantity >= {})"#,
-            i % 4
-        ),
-        6 => format!(
-            r#"order.channel == "web" && order.country == "DE" && order.line_count > {}"#,
-            i % 12
-        ),
-        7 => format!("customer.is_birthday_month || customer.orders_before == {i}"),
-        8 => format!(
-            r#"customer.top_category == "tea" && customer.average_order_value > {}.0"#,
-            i % 30
-        ),
-        _ => format!("order.free_shipping_gap > {}.0", i % 20),
-    };
     let campaigns: Vec<Campaign> = (0..100)
         .map(|i| {
             serde_json::from_value(json!({
                 "id": format!("c{i:03}"), "name": format!("Campaign {i}"), "status": "active",
-                "priority": i % 7, "condition": condition(i),
+                "priority": i % 7, "condition": bench_condition(i),
                 "exclusive_group": if i % 4 == 0 { Some("coupon") } else { None },
                 "budget": 1_000_000, "holdout_percent": "5",
                 "frequency_cap": {"max": 3, "window_days": 30},

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use cel::Program;
-
 use crate::campaign::{Campaign, InsertRule};
 use crate::codes::Secret;
 use crate::insert::{Insert, InsertKind};
@@ -11,13 +9,12 @@ use crate::message::{Templates, template_name};
 use crate::order::Order;
 use crate::ports::OrderKeys;
 use crate::settings::MerchantSettings;
-use crate::targeting::{self, Needs};
+use crate::targeting::{self, Condition, Needs};
 use crate::validation::{Invalid, Problems};
 
 pub struct CompiledCampaign {
     pub campaign: Campaign,
-    pub program: Program,
-    pub needs: Needs,
+    pub condition: Condition,
 }
 
 /// Settings, insert definitions and compiled campaigns, highest priority first.
@@ -53,10 +50,9 @@ impl CampaignSet {
         let mut broken = Vec::new();
         for campaign in campaigns {
             match compile(&campaign, &inserts, &mut templates) {
-                Ok((program, needs)) => compiled.push(CompiledCampaign {
+                Ok(condition) => compiled.push(CompiledCampaign {
                     campaign,
-                    program,
-                    needs,
+                    condition,
                 }),
                 Err(invalid) => broken.push((campaign, invalid)),
             }
@@ -69,7 +65,7 @@ impl CampaignSet {
         });
         let needs = compiled
             .iter()
-            .fold(Needs::default(), |all, c| all.union(c.needs));
+            .fold(Needs::default(), |all, c| all.union(c.condition.needs));
         let budgeted = compiled
             .iter()
             .filter(|c| c.campaign.budget.is_some())
@@ -128,10 +124,10 @@ fn compile(
     campaign: &Campaign,
     inserts: &BTreeMap<String, Insert>,
     templates: &mut Templates,
-) -> Result<(Program, Needs), Invalid> {
+) -> Result<Condition, Invalid> {
     let mut p = Problems::default();
     campaign.validate_structure(&mut p);
-    let program = targeting::compile(&campaign.condition, "condition", &mut p);
+    let condition = targeting::compile(&campaign.condition, "condition", &mut p);
     for (i, action) in campaign.actions.inserts.iter().enumerate() {
         for (name, sku) in [("sku", &action.sku), ("fallback", &action.fallback)] {
             if let Some(sku) = sku
@@ -168,5 +164,5 @@ fn compile(
         }
     }
     p.finish()?;
-    Ok(program.expect("a condition without problems compiled"))
+    Ok(condition.expect("a condition without problems compiled"))
 }

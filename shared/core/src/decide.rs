@@ -157,7 +157,7 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
             });
             continue;
         }
-        match targeting::evaluate(&compiled.program, &vars) {
+        match targeting::evaluate(&compiled.condition, &vars) {
             Ok(true) => {}
             Ok(false) => {
                 explain(Verdict::NotMatched, &|| {

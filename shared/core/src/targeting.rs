@@ -4,11 +4,22 @@
 //! doubles because CEL has no decimal type; they serve comparisons only, and nothing
 //! printed or charged is computed from them.
 
-use std::collections::{BTreeSet, HashMap};
+mod datum;
+mod eval;
+mod lower;
+
+#[cfg(test)]
+mod bench_conditions;
+#[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
+mod generate;
+
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr};
-use cel::objects::Key;
 use cel::{Context, Env, Program, Value};
 use chrono::{DateTime, Datelike, Utc};
 use rust_decimal::Decimal;
@@ -26,7 +37,9 @@ pub struct Facts<'a> {
     pub now: DateTime<Utc>,
 }
 
-type Build = fn(&Facts<'_>) -> Value;
+pub use datum::Datum;
+
+type Build = fn(&Facts<'_>) -> Datum;
 
 /// A documented variable: path, CEL type, meaning, and how to compute it.
 pub struct Variable {
@@ -66,7 +79,7 @@ pub const VARIABLES: &[Variable] = &[
         "order.is_marketplace",
         "bool",
         "placed on a marketplace",
-        |f| Value::Bool(f.order.channel.is_marketplace()),
+        |f| Datum::Bool(f.order.channel.is_marketplace()),
     ),
     var("order.currency", "string", "ISO 4217 code", |f| {
         string(f.order.currency.code())
@@ -87,10 +100,10 @@ pub const VARIABLES: &[Variable] = &[
         double(f.order.totals.total)
     }),
     var("order.item_count", "int", "units in the basket", |f| {
-        Value::Int(i64::from(f.order.item_count()))
+        Datum::Int(i64::from(f.order.item_count()))
     }),
     var("order.line_count", "int", "lines in the basket", |f| {
-        Value::Int(f.order.lines.len() as i64)
+        Datum::Int(f.order.lines.len() as i64)
     }),
     var("order.skus", "list(string)", "SKUs in the basket", |f| {
         strings(f.order.lines.iter().map(|l| l.sku.as_str()))
@@ -113,7 +126,7 @@ pub const VARIABLES: &[Variable] = &[
         "order.lines",
         "list(map)",
         "lines: sku, title, category, quantity, unit_price",
-        |f| Value::List(Arc::new(f.order.lines.iter().map(line).collect())),
+        |f| Datum::List(f.order.lines.iter().map(line).collect()),
     ),
     var(
         "order.discount_codes",
@@ -125,7 +138,7 @@ pub const VARIABLES: &[Variable] = &[
         "order.needs_guide",
         "bool",
         "a basket product has a how-to guide insert",
-        |f| Value::Bool(f.derived.needs_guide),
+        |f| Datum::Bool(f.derived.needs_guide),
     ),
     var(
         "order.free_shipping_gap",
@@ -140,19 +153,19 @@ pub const VARIABLES: &[Variable] = &[
         "customer.orders_before",
         "int",
         "orders placed before this one",
-        |f| Value::Int(i64::from(f.profile.orders_count)),
+        |f| Datum::Int(i64::from(f.profile.orders_count)),
     ),
     var(
         "customer.first_order",
         "bool",
         "this is the customer's first order",
-        |f| Value::Bool(f.profile.orders_count == 0),
+        |f| Datum::Bool(f.profile.orders_count == 0),
     ),
     var(
         "customer.days_since_last_order",
         "int",
         "days since the previous order; -1 on a first order",
-        |f| Value::Int(f.profile.days_since_last_order(f.now).unwrap_or(-1)),
+        |f| Datum::Int(f.profile.days_since_last_order(f.now).unwrap_or(-1)),
     ),
     var(
         "customer.lifetime_value",
@@ -176,14 +189,14 @@ pub const VARIABLES: &[Variable] = &[
         "customer.nps",
         "int",
         "last NPS score 0-10; -1 when never asked",
-        |f| Value::Int(f.profile.nps.as_ref().map_or(-1, |n| i64::from(n.score))),
+        |f| Datum::Int(f.profile.nps.as_ref().map_or(-1, |n| i64::from(n.score))),
     ),
     var(
         "customer.nps_days_ago",
         "int",
         "days since the NPS answer; -1 when none",
         |f| {
-            Value::Int(
+            Datum::Int(
                 f.profile
                     .nps
                     .as_ref()
@@ -195,13 +208,13 @@ pub const VARIABLES: &[Variable] = &[
         "customer.birthday_month",
         "int",
         "1-12; 0 when unknown",
-        |f| Value::Int(f.profile.birthday.map_or(0, |b| i64::from(b.month()))),
+        |f| Datum::Int(f.profile.birthday.map_or(0, |b| i64::from(b.month()))),
     ),
     var(
         "customer.is_birthday_month",
         "bool",
         "the order is placed in the birthday month",
-        |f| Value::Bool(f.profile.is_birthday_month(f.now)),
+        |f| Datum::Bool(f.profile.is_birthday_month(f.now)),
     ),
     var(
         "customer.top_category",
@@ -246,16 +259,16 @@ pub const VARIABLES: &[Variable] = &[
         "today.year",
         "int",
         "year the order was placed (UTC)",
-        |f| Value::Int(i64::from(f.now.year())),
+        |f| Datum::Int(i64::from(f.now.year())),
     ),
     var("today.month", "int", "1-12", |f| {
-        Value::Int(i64::from(f.now.month()))
+        Datum::Int(i64::from(f.now.month()))
     }),
     var("today.day", "int", "day of the month", |f| {
-        Value::Int(i64::from(f.now.day()))
+        Datum::Int(i64::from(f.now.day()))
     }),
     var("today.weekday", "int", "1 = Monday ... 7 = Sunday", |f| {
-        Value::Int(i64::from(f.now.weekday().number_from_monday()))
+        Datum::Int(i64::from(f.now.weekday().number_from_monday()))
     }),
 ];
 
@@ -371,9 +384,49 @@ pub fn environment() -> Arc<Env> {
     ENV.get_or_init(|| Arc::new(Env::stdlib())).clone()
 }
 
+/// A condition compiled both ways: the cel program is the reference and the fallback; the
+/// lowered tree, when the condition stays within the subset it covers, is the fast path.
+pub struct Condition {
+    program: Program,
+    fast: Option<lower::Node>,
+    pub needs: Needs,
+}
+
+impl std::fmt::Debug for Condition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Condition")
+            .field("fast", &self.fast.is_some())
+            .field("needs", &self.needs)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Condition {
+    /// Whether the condition runs on the fast path (else always on the interpreter).
+    pub fn is_fast(&self) -> bool {
+        self.fast.is_some()
+    }
+}
+
+/// Slot of a variable in `Variables`: the variables in `VARIABLES` order, then the roots.
+fn slot_of(name: &str) -> Option<usize> {
+    VARIABLES.iter().position(|v| v.path == name).or_else(|| {
+        ROOTS
+            .iter()
+            .position(|r| *r == name)
+            .map(|i| VARIABLES.len() + i)
+    })
+}
+
+fn slot_name(slot: usize) -> &'static str {
+    VARIABLES
+        .get(slot)
+        .map_or_else(|| ROOTS[slot - VARIABLES.len()], |v| v.path)
+}
+
 /// Compiles a condition, reporting syntax errors with line and column, unknown
 /// variables and fields, and non-boolean results against a sample order.
-pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<(Program, Needs)> {
+pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<Condition> {
     let program = match environment().compile(source) {
         Ok(program) => program,
         Err(errors) => {
@@ -404,7 +457,7 @@ pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<(Program, 
         return None;
     }
     let sample = sample_variables();
-    match evaluate(&program, &sample) {
+    match evaluate_reference(&program, &sample) {
         Ok(_) => {}
         Err(ConditionError::NotBool(got)) => {
             p.add(field, format!("must give true or false, gives {got}"))
@@ -418,7 +471,15 @@ pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<(Program, 
         ),
         Err(ConditionError::Failed(_)) => {} // data-dependent (an index, a division): judged per order
     }
-    Some((program, needs))
+    let fast = lower::lower(
+        program.expression(),
+        &mut lower::Names::new(&slot_of, &ROOTS),
+    );
+    Some(Condition {
+        program,
+        fast,
+        needs,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -429,46 +490,52 @@ pub enum ConditionError {
     Failed(String),
 }
 
-/// The variables of one decision, converted into CEL values once and shared by every
-/// campaign's condition (converting per condition cost most of a decision's time).
+/// The variables of one decision, computed once and shared by every campaign's condition
+/// (computing them per condition cost most of a decision's time).
 pub struct Variables {
-    context: Context<'static, 'static>,
+    /// By slot (see `slot_of`); `None` for the variables no campaign uses.
+    slots: Vec<Option<Datum>>,
+    /// The same variables as cel values, converted only when a condition needs the
+    /// interpreter: one outside the fast path's subset, or one that fails.
+    reference: OnceCell<Context<'static, 'static>>,
 }
 
-pub fn evaluate(program: &Program, vars: &Variables) -> Result<bool, ConditionError> {
-    match program.execute(&vars.context) {
+/// Evaluates a condition: on the fast path when it can, else, and for any error or
+/// non-boolean result, on the cel interpreter, so results and messages are cel's.
+pub fn evaluate(condition: &Condition, vars: &Variables) -> Result<bool, ConditionError> {
+    if let Some(node) = &condition.fast
+        && let Ok(eval::Val::Bool(b)) = eval::run(node, &vars.slots)
+    {
+        return Ok(b);
+    }
+    evaluate_reference(&condition.program, vars)
+}
+
+fn evaluate_reference(program: &Program, vars: &Variables) -> Result<bool, ConditionError> {
+    match program.execute(vars.reference()) {
         Ok(Value::Bool(b)) => Ok(b),
         Ok(other) => Err(ConditionError::NotBool(format!("{other:?}"))),
         Err(e) => Err(ConditionError::Failed(e.to_string())),
     }
 }
 
-fn map(entries: Vec<(&str, Value)>) -> Value {
-    let map: HashMap<Key, Value> = entries
-        .into_iter()
-        .map(|(k, v)| (Key::String(Arc::new(k.to_string())), v))
-        .collect();
-    map.into()
+fn double(d: Decimal) -> Datum {
+    Datum::Double(d.to_f64().unwrap_or(0.0))
 }
 
-fn double(d: Decimal) -> Value {
-    Value::Float(d.to_f64().unwrap_or(0.0))
+fn string(s: &str) -> Datum {
+    Datum::str(s)
 }
 
-fn string(s: &str) -> Value {
-    Value::String(Arc::new(s.to_string()))
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Datum {
+    Datum::strings(items)
 }
 
-fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
-    Value::List(Arc::new(items.into_iter().map(string).collect()))
-}
-
-fn counts(m: &std::collections::BTreeMap<String, u32>) -> Value {
-    let map: HashMap<Key, Value> = m
-        .iter()
-        .map(|(k, v)| (Key::String(Arc::new(k.clone())), Value::Int(i64::from(*v))))
-        .collect();
-    map.into()
+fn counts(m: &std::collections::BTreeMap<String, u32>) -> Datum {
+    Datum::map(
+        m.iter()
+            .map(|(k, v)| (k.as_str(), Datum::Int(i64::from(*v)))),
+    )
 }
 
 /// Facts the engine computes beyond the order and profile.
@@ -477,15 +544,15 @@ pub struct Derived {
     pub free_shipping_gap: Decimal,
 }
 
-fn line(l: &crate::order::OrderLine) -> Value {
-    map(vec![
+fn line(l: &crate::order::OrderLine) -> Datum {
+    Datum::map([
         ("sku", string(&l.sku)),
         ("title", string(&l.title)),
         (
             "category",
             string(l.category.as_deref().unwrap_or_default()),
         ),
-        ("quantity", Value::Int(i64::from(l.quantity))),
+        ("quantity", Datum::Int(i64::from(l.quantity))),
         ("unit_price", double(l.unit_price)),
     ])
 }
@@ -494,8 +561,8 @@ impl Variables {
     /// Computes the variables in `needs` only: a merchant whose campaigns never look at
     /// `customer.skus` does not pay for building it.
     pub fn build(facts: &Facts<'_>, needs: Needs) -> Self {
-        let mut context = Context::with_env(environment());
-        let mut roots: [Vec<(&str, Value)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut slots: Vec<Option<Datum>> = vec![None; VARIABLES.len() + ROOTS.len()];
+        let mut roots: [Vec<(&str, Datum)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for (i, v) in VARIABLES.iter().enumerate() {
             if !needs.has(i) {
                 continue;
@@ -506,16 +573,42 @@ impl Variables {
             if needs.has(WHOLE_ROOT_BIT + slot) {
                 roots[slot].push((field, value.clone()));
             }
-            // Bound under its dotted name: CEL resolves the most specific name first, so
-            // `customer.tags` is found directly instead of by cloning the `customer` map.
-            context.add_variable_from_value(v.path, value);
+            slots[i] = Some(value);
         }
         for (slot, fields) in roots.into_iter().enumerate() {
             if needs.has(WHOLE_ROOT_BIT + slot) {
-                context.add_variable_from_value(ROOTS[slot], map(fields));
+                slots[VARIABLES.len() + slot] = Some(Datum::map(fields));
             }
         }
-        Variables { context }
+        Variables {
+            slots,
+            reference: OnceCell::new(),
+        }
+    }
+
+    /// Variables with the given slot values, for testing both paths on bindings no
+    /// order would produce (a NaN, an `i64::MAX`).
+    #[cfg(test)]
+    fn from_slots(slots: Vec<Option<Datum>>) -> Self {
+        Variables {
+            slots,
+            reference: OnceCell::new(),
+        }
+    }
+
+    fn reference(&self) -> &Context<'static, 'static> {
+        self.reference.get_or_init(|| {
+            let mut context = Context::with_env(environment());
+            for (slot, value) in self.slots.iter().enumerate() {
+                if let Some(value) = value {
+                    // Bound under its dotted name: CEL resolves the most specific name
+                    // first, so `customer.tags` is found directly instead of by cloning
+                    // the `customer` map.
+                    context.add_variable_from_value(slot_name(slot), value.to_cel());
+                }
+            }
+            context
+        })
     }
 }
 
@@ -540,11 +633,11 @@ fn sample_variables() -> Variables {
 mod tests {
     use super::*;
 
-    fn check(source: &str) -> Result<Program, Vec<String>> {
+    fn check(source: &str) -> Result<Condition, Vec<String>> {
         let mut p = Problems::default();
-        let program = compile(source, "condition", &mut p);
+        let condition = compile(source, "condition", &mut p);
         match p.finish() {
-            Ok(()) => Ok(program.unwrap().0),
+            Ok(()) => Ok(condition.unwrap()),
             Err(e) => Err(e.errors.into_iter().map(|e| e.message).collect()),
         }
     }

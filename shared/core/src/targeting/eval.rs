@@ -1,0 +1,397 @@
+//! Evaluates a lowered condition with CEL's semantics, reading the order's variables in
+//! place. Hand-written rather than taken from a library because the cel crate's
+//! interpreter, the reference, spends most of a decision resolving names and copying
+//! lists; a small closed tree over slots does neither.
+//!
+//! The evaluator never reports an error itself: `Defer` hands the whole condition to
+//! the cel interpreter, which then gives the answer and the error message. So a value
+//! is returned only where it is certain to be cel's, and `Defer` wherever cel fails or
+//! the case is not worth covering (a comprehension over a map, a double as a list
+//! index). This stays sound under `&&`, `||` and `exists`/`all`, which forgive an error
+//! only beside an operand that decides the result whatever the other one is.
+
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use super::datum::{Datum, Fields};
+use super::lower::{Binary, Collect, Fold, Node, TextTest};
+
+/// The fast path cannot be sure of cel's answer: ask the interpreter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Defer;
+
+type Outcome<'a> = Result<Val<'a>, Defer>;
+
+/// A value while a condition runs, borrowing the order's slots and the condition's
+/// constants; only what an operator computes is owned.
+#[derive(Clone, Debug)]
+pub enum Val<'a> {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Double(f64),
+    Str(&'a str),
+    Text(Rc<str>),
+    List(&'a [Datum]),
+    Items(Rc<Vec<Val<'a>>>),
+    Map(&'a Fields),
+}
+
+impl<'a> Val<'a> {
+    fn of(datum: &'a Datum) -> Val<'a> {
+        match datum {
+            Datum::Null => Val::Null,
+            Datum::Bool(b) => Val::Bool(*b),
+            Datum::Int(i) => Val::Int(*i),
+            Datum::Double(d) => Val::Double(*d),
+            Datum::Str(s) => Val::Str(s),
+            Datum::List(items) => Val::List(items),
+            Datum::Map(fields) => Val::Map(fields),
+        }
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        match self {
+            Val::Str(s) => Some(s),
+            Val::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn as_list(&self) -> Option<ListView<'_, 'a>> {
+        match self {
+            Val::List(items) => Some(ListView::Data(items)),
+            Val::Items(items) => Some(ListView::Vals(items)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ListView<'v, 'a> {
+    Data(&'a [Datum]),
+    Vals(&'v [Val<'a>]),
+}
+
+impl<'a> ListView<'_, 'a> {
+    fn len(self) -> usize {
+        match self {
+            ListView::Data(d) => d.len(),
+            ListView::Vals(v) => v.len(),
+        }
+    }
+
+    fn get(self, i: usize) -> Option<Val<'a>> {
+        match self {
+            ListView::Data(d) => d.get(i).map(Val::of),
+            ListView::Vals(v) => v.get(i).cloned(),
+        }
+    }
+}
+
+/// Runs a condition against one order's slots.
+pub fn run<'a>(node: &'a Node, slots: &'a [Option<Datum>]) -> Outcome<'a> {
+    let mut frame = Frame {
+        slots,
+        locals: Vec::new(),
+    };
+    frame.eval(node)
+}
+
+struct Frame<'a> {
+    slots: &'a [Option<Datum>],
+    locals: Vec<Val<'a>>,
+}
+
+fn boolean(v: Outcome<'_>) -> Result<bool, Defer> {
+    match v? {
+        Val::Bool(b) => Ok(b),
+        _ => Err(Defer),
+    }
+}
+
+impl<'a> Frame<'a> {
+    fn eval(&mut self, node: &'a Node) -> Outcome<'a> {
+        Ok(match node {
+            Node::Const(d) => Val::of(d),
+            Node::Slot(i) => Val::of(self.slots.get(*i).and_then(Option::as_ref).ok_or(Defer)?),
+            Node::Local(depth) => self.locals.get(*depth).cloned().ok_or(Defer)?,
+            Node::List(items) => {
+                let items = items
+                    .iter()
+                    .map(|n| self.eval(n))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Val::Items(Rc::new(items))
+            }
+            // As cel: the right side's own error wins; an unusable left side is forgiven
+            // only beside the absorbing value.
+            Node::And(sides) => {
+                let left = boolean(self.eval(&sides[0]));
+                if left == Ok(false) {
+                    return Ok(Val::Bool(false));
+                }
+                match (left, self.eval(&sides[1])?) {
+                    (Ok(true), Val::Bool(right)) => Val::Bool(right),
+                    (Err(Defer), Val::Bool(false)) => Val::Bool(false),
+                    _ => return Err(Defer),
+                }
+            }
+            Node::Or(sides) => {
+                let left = boolean(self.eval(&sides[0]));
+                if left == Ok(true) {
+                    return Ok(Val::Bool(true));
+                }
+                match (left, self.eval(&sides[1])?) {
+                    (Ok(false), Val::Bool(right)) => Val::Bool(right),
+                    (Err(Defer), Val::Bool(true)) => Val::Bool(true),
+                    _ => return Err(Defer),
+                }
+            }
+            Node::Not(inner) => Val::Bool(!boolean(self.eval(inner))?),
+            // Only ever given a comprehension's accumulator, which is a bool: an
+            // undecided one stays undecided rather than being taken for true.
+            Node::NotStrictlyFalse(inner) => match self.eval(inner)? {
+                Val::Bool(b) => Val::Bool(b),
+                _ => Val::Bool(true),
+            },
+            Node::Negate(inner) => match self.eval(inner)? {
+                Val::Int(i) => Val::Int(i.checked_neg().ok_or(Defer)?),
+                Val::Double(d) => Val::Double(-d),
+                _ => return Err(Defer),
+            },
+            Node::Conditional(parts) => {
+                let branch = if boolean(self.eval(&parts[0]))? {
+                    &parts[1]
+                } else {
+                    &parts[2]
+                };
+                return self.eval(branch);
+            }
+            Node::Binary(op, sides) => {
+                let left = self.eval(&sides[0])?;
+                let right = self.eval(&sides[1])?;
+                binary(*op, left, right)?
+            }
+            Node::Select(operand, field) => match self.eval(operand)? {
+                Val::Map(fields) => Val::of(fields.get(field).ok_or(Defer)?),
+                _ => return Err(Defer),
+            },
+            Node::Has(operand, field) => match self.eval(operand)? {
+                Val::Map(fields) => Val::Bool(fields.get(field).is_some()),
+                _ => return Err(Defer),
+            },
+            Node::Size(operand) => {
+                let v = self.eval(operand)?;
+                let size = match (&v, v.as_list()) {
+                    (_, Some(list)) => list.len(),
+                    (Val::Map(fields), _) => fields.len(),
+                    _ => v.as_str().ok_or(Defer)?.chars().count(),
+                };
+                Val::Int(i64::try_from(size).map_err(|_| Defer)?)
+            }
+            Node::Text(test, sides) => {
+                let target = self.eval(&sides[0])?;
+                let needle = self.eval(&sides[1])?;
+                let (Some(target), Some(needle)) = (target.as_str(), needle.as_str()) else {
+                    return Err(Defer);
+                };
+                Val::Bool(match test {
+                    TextTest::StartsWith => target.starts_with(needle),
+                    TextTest::EndsWith => target.ends_with(needle),
+                    TextTest::Contains => target.contains(needle),
+                })
+            }
+            Node::Fold(fold) => return self.fold(fold),
+            Node::Collect(collect) => return self.collect(collect),
+        })
+    }
+
+    /// A comprehension, step by step as the cel interpreter runs it, over the list in
+    /// place: the elements are borrowed, never copied.
+    fn fold(&mut self, fold: &'a Fold) -> Outcome<'a> {
+        let init = self.eval(&fold.init)?;
+        let range = self.eval(&fold.range)?;
+        let list = range.as_list().ok_or(Defer)?;
+        let (iter, accu) = (fold.depth, fold.depth + 1);
+        self.locals.truncate(fold.depth);
+        self.locals.extend([Val::Null, init]);
+        let mut pending_error = false;
+        for i in 0..list.len() {
+            if !boolean(self.eval(&fold.condition))? {
+                break;
+            }
+            self.locals[iter] = list.get(i).ok_or(Defer)?;
+            let step = self.eval(&fold.step);
+            match (step, fold.absorbing) {
+                (Err(Defer), Some(_)) => pending_error = true,
+                (Err(Defer), None) => return Err(Defer),
+                (Ok(v), Some(absorbing))
+                    if pending_error && !matches!(v, Val::Bool(b) if b == absorbing) => {}
+                (Ok(v), _) => {
+                    pending_error = false;
+                    self.locals[accu] = v;
+                }
+            }
+        }
+        if pending_error {
+            return Err(Defer);
+        }
+        self.eval(&fold.result)
+    }
+
+    fn collect(&mut self, collect: &'a Collect) -> Outcome<'a> {
+        let range = self.eval(&collect.range)?;
+        let list = range.as_list().ok_or(Defer)?;
+        let mut out = Vec::with_capacity(list.len());
+        self.locals.truncate(collect.depth);
+        self.locals.push(Val::Null);
+        for i in 0..list.len() {
+            if !boolean(self.eval(&collect.condition))? {
+                break;
+            }
+            self.locals[collect.depth] = list.get(i).ok_or(Defer)?;
+            if let Some(guard) = &collect.guard
+                && !boolean(self.eval(guard))?
+            {
+                continue;
+            }
+            for item in &collect.items {
+                let v = self.eval(item)?;
+                out.push(v);
+            }
+        }
+        Ok(Val::Items(Rc::new(out)))
+    }
+}
+
+fn binary<'a>(op: Binary, left: Val<'a>, right: Val<'a>) -> Outcome<'a> {
+    let ordered =
+        |accept: fn(Ordering) -> bool| compare(&left, &right).map(|o| Val::Bool(accept(o)));
+    match op {
+        Binary::Equals => Ok(Val::Bool(equals(&left, &right))),
+        Binary::NotEquals => Ok(Val::Bool(!equals(&left, &right))),
+        Binary::Less => ordered(Ordering::is_lt),
+        Binary::LessEquals => ordered(Ordering::is_le),
+        Binary::Greater => ordered(Ordering::is_gt),
+        Binary::GreaterEquals => ordered(Ordering::is_ge),
+        Binary::Add => add(left, right),
+        Binary::Subtract | Binary::Multiply | Binary::Divide | Binary::Modulo => {
+            arithmetic(op, &left, &right)
+        }
+        Binary::In => contains(&right, &left).map(Val::Bool),
+        Binary::Index => index(left, &right),
+    }
+}
+
+/// CEL's equality: across int and double by value, lists element-wise, maps by key; values
+/// of different types are unequal, not an error.
+fn equals(a: &Val<'_>, b: &Val<'_>) -> bool {
+    match (a, b) {
+        (Val::Null, Val::Null) => true,
+        (Val::Bool(x), Val::Bool(y)) => x == y,
+        (Val::Int(_) | Val::Double(_), Val::Int(_) | Val::Double(_)) => {
+            compare(a, b) == Ok(Ordering::Equal)
+        }
+        (Val::Map(x), Val::Map(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| {
+                    y.get(k)
+                        .is_some_and(|other| equals(&Val::of(v), &Val::of(other)))
+                })
+        }
+        _ => match (a.as_str(), b.as_str(), a.as_list(), b.as_list()) {
+            (Some(x), Some(y), _, _) => x == y,
+            (_, _, Some(x), Some(y)) => {
+                x.len() == y.len()
+                    && (0..x.len()).all(|i| match (x.get(i), y.get(i)) {
+                        (Some(p), Some(q)) => equals(&p, &q),
+                        _ => false,
+                    })
+            }
+            _ => false,
+        },
+    }
+}
+
+/// CEL's ordering: ints and doubles compare with each other (the int taken as a double, as
+/// the cel crate does), strings and bools with their own kind; NaN and anything else fail.
+fn compare(a: &Val<'_>, b: &Val<'_>) -> Result<Ordering, Defer> {
+    match (a, b) {
+        (Val::Int(x), Val::Int(y)) => Ok(x.cmp(y)),
+        (Val::Int(x), Val::Double(y)) => (*x as f64).partial_cmp(y).ok_or(Defer),
+        (Val::Double(x), Val::Int(y)) => x.partial_cmp(&(*y as f64)).ok_or(Defer),
+        (Val::Double(x), Val::Double(y)) => x.partial_cmp(y).ok_or(Defer),
+        (Val::Bool(x), Val::Bool(y)) => Ok(x.cmp(y)),
+        _ => match (a.as_str(), b.as_str()) {
+            (Some(x), Some(y)) => Ok(x.cmp(y)),
+            _ => Err(Defer),
+        },
+    }
+}
+
+fn add<'a>(left: Val<'a>, right: Val<'a>) -> Outcome<'a> {
+    match (&left, &right) {
+        (Val::Int(x), Val::Int(y)) => x.checked_add(*y).map(Val::Int).ok_or(Defer),
+        (Val::Double(x), Val::Double(y)) => Ok(Val::Double(x + y)),
+        _ => {
+            if let (Some(x), Some(y)) = (left.as_str(), right.as_str()) {
+                return Ok(Val::Text(format!("{x}{y}").into()));
+            }
+            let (Some(x), Some(y)) = (left.as_list(), right.as_list()) else {
+                return Err(Defer);
+            };
+            let joined = (0..x.len())
+                .filter_map(|i| x.get(i))
+                .chain((0..y.len()).filter_map(|i| y.get(i)))
+                .collect();
+            Ok(Val::Items(Rc::new(joined)))
+        }
+    }
+}
+
+/// Ints overflow and divide by zero as errors, doubles by IEEE; no mixed operands, and no
+/// remainder of doubles, as in CEL.
+fn arithmetic<'a>(op: Binary, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
+    match (left, right) {
+        (Val::Int(x), Val::Int(y)) => match op {
+            Binary::Subtract => x.checked_sub(*y),
+            Binary::Multiply => x.checked_mul(*y),
+            Binary::Divide => x.checked_div(*y),
+            Binary::Modulo => x.checked_rem(*y),
+            _ => None,
+        }
+        .map(Val::Int)
+        .ok_or(Defer),
+        (Val::Double(x), Val::Double(y)) => match op {
+            Binary::Subtract => Ok(Val::Double(x - y)),
+            Binary::Multiply => Ok(Val::Double(x * y)),
+            Binary::Divide => Ok(Val::Double(x / y)),
+            _ => Err(Defer),
+        },
+        _ => Err(Defer),
+    }
+}
+
+/// `needle in haystack`: list membership by CEL equality, map keys by string.
+fn contains(haystack: &Val<'_>, needle: &Val<'_>) -> Result<bool, Defer> {
+    if let Some(list) = haystack.as_list() {
+        return Ok((0..list.len()).any(|i| list.get(i).is_some_and(|v| equals(&v, needle))));
+    }
+    match (haystack, needle.as_str()) {
+        (Val::Map(fields), Some(key)) => Ok(fields.get(key).is_some()),
+        _ => Err(Defer),
+    }
+}
+
+fn index<'a>(container: Val<'a>, key: &Val<'_>) -> Outcome<'a> {
+    if let (Some(list), Val::Int(i)) = (container.as_list(), key) {
+        return usize::try_from(*i)
+            .ok()
+            .and_then(|i| list.get(i))
+            .ok_or(Defer);
+    }
+    match (container, key.as_str()) {
+        (Val::Map(fields), Some(key)) => fields.get(key).map(Val::of).ok_or(Defer),
+        _ => Err(Defer),
+    }
+}
