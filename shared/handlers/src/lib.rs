@@ -1,1 +1,7 @@
-//! What the Lambda functions do with their events, over any store.
+//! What the Lambda functions do with their events, over any store: the functions only
+//! build clients and hand events here, and tests run the same code on the embedded store
+//! and against a real DynamoDB/S3 API.
+
+pub mod order_messages;
+
+pub use order_messages::{BatchReport, handle_order_messages};

@@ -6,6 +6,7 @@ mod inserts;
 
 use packwise_core::MerchantSettings;
 use packwise_core::order::Channel;
+use packwise_core::ports::{ConfigStore, Expect, StoreResult};
 use rust_decimal::Decimal;
 
 pub use campaigns::campaigns;
@@ -46,6 +47,19 @@ pub fn settings() -> MerchantSettings {
         free_shipping_threshold: Some(free_shipping_threshold()),
         not_recommendable: Vec::new(),
     }
+}
+
+/// Stores the demo merchant's settings, inserts and campaigns, replacing any earlier
+/// ones: the shop the tests and the demo run against, on any store.
+pub async fn install<S: ConfigStore>(store: &S) -> StoreResult<()> {
+    store.put_settings(&settings()).await?;
+    for insert in inserts() {
+        store.put_insert(MERCHANT, &insert).await?;
+    }
+    for campaign in campaigns() {
+        store.put_campaign(MERCHANT, &campaign, Expect::Any).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,246 @@
+//! The handler scenarios, written once and run on every store: the embedded one here,
+//! DynamoDB and S3 on a real API server in `aws.rs`.
+
+use std::future::Future;
+
+use aws_lambda_events::event::sqs::SqsEvent;
+use chrono::NaiveDate;
+use packwise_core::Order;
+use packwise_core::ports::{ConfigStore, ISSUED, ObjectSink, OrderStore};
+use packwise_core::process::Processor;
+use packwise_handlers::handle_order_messages;
+use packwise_synth::{Generator, demo};
+use serde_json::json;
+
+/// Reads back what the sink wrote.
+pub trait Objects {
+    fn get(&self, key: &str) -> impl Future<Output = Option<Vec<u8>>>;
+}
+
+/// A day of the demo shop's orders from few customers, so some repeat within a batch.
+pub fn orders(n: usize) -> Vec<Order> {
+    let generator = Generator::new(5);
+    let customers = generator.customers(n / 2);
+    generator.day_of_orders(
+        &customers,
+        NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(),
+        n,
+    )
+}
+
+/// An SQS event as Lambda delivers it, one message per body.
+pub fn sqs_event(bodies: &[(String, String)]) -> SqsEvent {
+    let records: Vec<_> = bodies
+        .iter()
+        .map(|(id, body)| {
+            json!({"messageId": id, "receiptHandle": format!("rh-{id}"), "body": body,
+                   "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {},
+                   "eventSource": "aws:sqs", "awsRegion": "us-east-1",
+                   "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:orders"})
+        })
+        .collect();
+    serde_json::from_value(json!({ "Records": records })).unwrap()
+}
+
+fn messages(orders: &[Order]) -> Vec<(String, String)> {
+    orders
+        .iter()
+        .map(|o| {
+            (
+                format!("msg-{}", o.order_id),
+                serde_json::to_string(o).unwrap(),
+            )
+        })
+        .collect()
+}
+
+async fn stored_instruction<S: ConfigStore + OrderStore, K: ObjectSink>(
+    processor: &Processor<S, K>,
+    objects: &impl Objects,
+    order: &Order,
+) -> Vec<u8> {
+    let record = processor
+        .store
+        .processed(&order.merchant, &order.order_id)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("order {} has no processed record", order.order_id));
+    let object = objects
+        .get(&record.instruction_key)
+        .await
+        .unwrap_or_else(|| panic!("no object at {}", record.instruction_key));
+    assert_eq!(
+        object,
+        record.instruction.as_bytes(),
+        "the object is the recorded instruction"
+    );
+    object
+}
+
+/// Bad messages fail alone, each with its reason; the rest of the batch is processed
+/// and its instructions written.
+pub async fn bad_messages_fail_alone<S, K>(processor: Processor<S, K>, objects: impl Objects)
+where
+    S: ConfigStore + OrderStore,
+    K: ObjectSink,
+{
+    let good = orders(8);
+    let mut bodies = messages(&good);
+    bodies.insert(
+        2,
+        (
+            "msg-not-json".into(),
+            "{\"merchant\": \"demo-shop\",".into(),
+        ),
+    );
+    let mut invalid = good[0].clone();
+    invalid.order_id = "INVALID-1".into();
+    invalid.lines.clear();
+    bodies.insert(
+        5,
+        (
+            "msg-invalid".into(),
+            serde_json::to_string(&invalid).unwrap(),
+        ),
+    );
+    let mut stranger = good[1].clone();
+    stranger.merchant = "no-such-shop".into();
+    bodies.push((
+        "msg-unknown-merchant".into(),
+        serde_json::to_string(&stranger).unwrap(),
+    ));
+
+    let report = handle_order_messages(&processor, &sqs_event(&bodies), 4).await;
+
+    assert_eq!(report.processed, good.len());
+    let failed: Vec<(&str, bool)> = report
+        .failed
+        .iter()
+        .map(|f| (f.message_id.as_str(), f.retryable))
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            ("msg-invalid", false),
+            ("msg-not-json", false),
+            ("msg-unknown-merchant", false)
+        ]
+    );
+    let reason = |id: &str| {
+        &report
+            .failed
+            .iter()
+            .find(|f| f.message_id == id)
+            .unwrap()
+            .reason
+    };
+    assert!(
+        reason("msg-not-json").starts_with("not a valid order: EOF"),
+        "{}",
+        reason("msg-not-json")
+    );
+    assert!(
+        reason("msg-invalid").contains("lines"),
+        "{}",
+        reason("msg-invalid")
+    );
+    assert!(reason("msg-unknown-merchant").contains("no-such-shop"));
+    let response = report.response();
+    let ids: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(ids, ["msg-invalid", "msg-not-json", "msg-unknown-merchant"]);
+    for order in &good {
+        stored_instruction(&processor, &objects, order).await;
+    }
+    assert!(
+        processor
+            .store
+            .processed(demo::MERCHANT, "INVALID-1")
+            .await
+            .unwrap()
+            .is_none(),
+        "an invalid order changes nothing"
+    );
+}
+
+/// SQS delivers a whole batch again: every order is replayed with the same bytes and
+/// nothing is counted twice.
+pub async fn a_redelivered_batch_changes_nothing<S, K>(
+    processor: Processor<S, K>,
+    objects: impl Objects,
+) where
+    S: ConfigStore + OrderStore,
+    K: ObjectSink,
+{
+    let orders = orders(10);
+    let event = sqs_event(&messages(&orders));
+    let first = handle_order_messages(&processor, &event, 3).await;
+    assert_eq!(
+        (first.processed, first.replayed, first.failed.len()),
+        (10, 0, 0)
+    );
+    let mut before = Vec::new();
+    for order in &orders {
+        before.push(stored_instruction(&processor, &objects, order).await);
+    }
+    let issued_before = issued(&processor).await;
+    assert!(issued_before > 0, "the demo campaigns issued something");
+
+    let again = handle_order_messages(&processor, &event, 3).await;
+    assert_eq!(
+        (again.processed, again.replayed, again.failed.len()),
+        (10, 10, 0)
+    );
+    for (order, bytes) in orders.iter().zip(&before) {
+        assert_eq!(
+            &stored_instruction(&processor, &objects, order).await,
+            bytes
+        );
+    }
+    assert_eq!(issued(&processor).await, issued_before);
+}
+
+async fn issued<S: ConfigStore + OrderStore, K: ObjectSink>(processor: &Processor<S, K>) -> u64 {
+    let mut total = 0;
+    for campaign in demo::campaigns() {
+        let counters = processor
+            .store
+            .counters(demo::MERCHANT, &campaign.id)
+            .await
+            .unwrap();
+        total += counters.get(ISSUED).copied().unwrap_or(0);
+    }
+    total
+}
+
+/// Two orders of one customer in a batch share a lane: both reach the profile, none
+/// lost to the other, whatever the number of lanes.
+pub async fn a_customers_orders_in_one_batch_both_count<S, K>(
+    processor: Processor<S, K>,
+    objects: impl Objects,
+) where
+    S: ConfigStore + OrderStore,
+    K: ObjectSink,
+{
+    let mut first = orders(2).remove(0);
+    first.order_id = "SEQ-1".into();
+    let mut second = first.clone();
+    second.order_id = "SEQ-2".into();
+    second.placed_at += chrono::Duration::minutes(5);
+    let event = sqs_event(&messages(&[first.clone(), second.clone()]));
+    let report = handle_order_messages(&processor, &event, 8).await;
+    assert_eq!((report.processed, report.failed.len()), (2, 0));
+    stored_instruction(&processor, &objects, &first).await;
+    stored_instruction(&processor, &objects, &second).await;
+    let profile = processor
+        .store
+        .profile(&first.merchant, &first.customer.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(profile.orders_count, 2);
+    assert_eq!(profile.last_order_at, Some(second.placed_at));
+}
