@@ -87,6 +87,8 @@ macro_rules! __contract_cases {
             merchants_never_see_each_others_data,
             a_batch_commits_each_order_on_its_own,
             a_batch_load_matches_single_loads,
+            history_pages_hold_every_order_once_in_every_segmentation,
+            merchants_are_listed_once_and_sorted,
         );
     };
 }
@@ -117,6 +119,7 @@ mod tests {
             include_str!("cases/concurrency.rs"),
             include_str!("cases/config.rs"),
             include_str!("cases/customers.rs"),
+            include_str!("cases/history.rs"),
             include_str!("cases/isolation.rs"),
             include_str!("cases/load.rs"),
         ];

@@ -182,6 +182,21 @@ impl CustomerAttributes {
     }
 }
 
+/// One past order and whose it was, as the similarity builder reads a merchant's history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerOrder {
+    pub customer: String,
+    pub order: OrderSummary,
+}
+
+/// A page of a merchant's purchase history; `next` is the opaque cursor of the page
+/// after it, `None` after the segment's last page.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HistoryPage {
+    pub orders: Vec<CustomerOrder>,
+    pub next: Option<String>,
+}
+
 /// Expected state of a record for a conditional write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Expect {
@@ -200,6 +215,8 @@ pub trait ConfigStore: Send + Sync {
         &self,
         settings: &MerchantSettings,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Every merchant that has settings, sorted: the scheduled jobs' list of tenants.
+    fn merchants(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
     fn campaigns(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Campaign>>> + Send;
     /// Stores the campaign with `version` set by the caller, if the stored one is as expected.
     fn put_campaign(
@@ -276,6 +293,21 @@ pub trait OrderStore: Send + Sync {
         merchant: &str,
         customer: &str,
     ) -> impl Future<Output = StoreResult<Vec<OrderSummary>>> + Send;
+    /// One page of the merchant's whole purchase history, split into `segments` segments
+    /// that can be read in parallel: the pages of all segments together hold every order
+    /// of the merchant exactly once, in no particular order. Start a segment with no
+    /// cursor and pass each page's `next` until it is `None`. A customer's orders all fall
+    /// in one segment. On DynamoDB `segments` is at most 16, the number of history shards
+    /// (segment `s` reads the shards whose number modulo `segments` is `s`); more segments
+    /// than that are allowed but the extra ones are empty. `segment >= segments` is
+    /// `NotFound`.
+    fn history_page(
+        &self,
+        merchant: &str,
+        segment: u32,
+        segments: u32,
+        cursor: Option<&str>,
+    ) -> impl Future<Output = StoreResult<HistoryPage>> + Send;
     fn coupon(
         &self,
         merchant: &str,
@@ -296,6 +328,21 @@ pub trait OrderStore: Send + Sync {
         merchant: &str,
         items: &SimilarItems,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// The stable hash adapters split a merchant's history by: 32-bit FNV-1a of the customer
+/// id, the same on every platform and in every release (stored keys depend on it).
+pub fn customer_hash(customer: &str) -> u32 {
+    customer.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// The error for a segment that does not exist, the same from every adapter.
+pub fn no_such_segment(segment: u32, segments: u32) -> StoreError {
+    StoreError::NotFound(format!(
+        "history segment {segment} of {segments} (segments are numbered from 0)"
+    ))
 }
 
 /// Where instructions (and later slips) are written: S3 or the local file system.
@@ -319,4 +366,17 @@ pub fn instruction_key(
         "pickpack/{merchant}/{centre}/{}/{order_id}.json",
         placed_at.format("%Y-%m-%d")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_customer_hash_is_fnv_1a() {
+        // Published FNV-1a test vectors: a change here would move stored history.
+        assert_eq!(customer_hash(""), 0x811c_9dc5);
+        assert_eq!(customer_hash("a"), 0xe40c_292c);
+        assert_eq!(customer_hash("foobar"), 0xbf9c_f968);
+    }
 }

@@ -163,8 +163,21 @@ pub struct OrderSummary {
     pub currency: Currency,
     #[schemars(with = "String")]
     pub total: Decimal,
-    pub skus: Vec<(String, u32)>,
+    pub lines: Vec<SummaryLine>,
     pub discount_codes: Vec<String>,
+}
+
+/// One line of a past order: enough to count what was bought together and to name it
+/// in a suggestion's reason ("often bought with Mint Tea").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryLine {
+    pub sku: String,
+    pub title: String,
+    #[serde(default)]
+    pub category: Option<String>,
+    pub quantity: u32,
+    #[schemars(with = "String")]
+    pub unit_price: Decimal,
 }
 
 impl OrderSummary {
@@ -175,10 +188,16 @@ impl OrderSummary {
             channel: order.channel,
             currency: order.currency,
             total: order.totals.total,
-            skus: order
+            lines: order
                 .lines
                 .iter()
-                .map(|l| (l.sku.clone(), l.quantity))
+                .map(|l| SummaryLine {
+                    sku: l.sku.clone(),
+                    title: l.title.clone(),
+                    category: l.category.clone(),
+                    quantity: l.quantity,
+                    unit_price: l.unit_price,
+                })
                 .collect(),
             discount_codes: order.discount_codes.clone(),
         }

@@ -153,6 +153,26 @@ pub fn co_purchase_of_orders(orders: &[crate::order::Order], k: usize) -> Vec<Si
     co_purchase(baskets, k)
 }
 
+/// `co_purchase` over a merchant's purchase history as the ports page it, each past
+/// order one basket: what the similarity builder runs.
+pub fn co_purchase_of_history<'a>(
+    orders: impl IntoIterator<Item = &'a crate::ports::CustomerOrder>,
+    k: usize,
+) -> Vec<SimilarItems> {
+    let baskets = orders.into_iter().map(|o| {
+        o.order
+            .lines
+            .iter()
+            .map(|l| BasketItem {
+                sku: &l.sku,
+                title: &l.title,
+                category: l.category.as_deref(),
+            })
+            .collect()
+    });
+    co_purchase(baskets, k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +244,32 @@ mod tests {
         assert_eq!(skus, ["HONEY", "MUG"]);
         assert_eq!(recs[0].reason, "often bought with Lemon Cake");
         assert_eq!(recs[1].reason, "often bought with Mint Tea");
+    }
+
+    #[test]
+    fn history_gives_the_same_neighbours_as_the_orders_it_came_from() {
+        let mut tea = crate::order::tests::sample();
+        let mut both = tea.clone();
+        both.order_id = "O-2".into();
+        both.lines.push(crate::order::OrderLine {
+            sku: "HONEY".into(),
+            title: "Wild Honey".into(),
+            category: Some("pantry".into()),
+            quantity: 1,
+            unit_price: rust_decimal::Decimal::new(750, 2),
+        });
+        tea.lines.truncate(1);
+        let orders = vec![tea, both];
+        let history: Vec<crate::ports::CustomerOrder> = orders
+            .iter()
+            .map(|o| crate::ports::CustomerOrder {
+                customer: o.customer.id.clone(),
+                order: crate::profile::OrderSummary::of(o),
+            })
+            .collect();
+        let from_history = co_purchase_of_history(&history, 5);
+        assert_eq!(from_history, co_purchase_of_orders(&orders, 5));
+        let of_tea = from_history.iter().find(|s| s.sku == "TEA-1").unwrap();
+        assert_eq!(of_tea.neighbours[0].title, "Wild Honey", "titles survive");
     }
 }

@@ -43,6 +43,16 @@ impl ConfigStore for SqliteStore {
         })
     }
 
+    async fn merchants(&self) -> StoreResult<Vec<String>> {
+        self.read(|tx| {
+            let mut stmt = tx
+                .prepare_cached("SELECT merchant FROM settings ORDER BY merchant")
+                .map_err(sql)?;
+            let rows = stmt.query_map([], |row| row.get(0)).map_err(sql)?;
+            rows.collect::<Result<_, _>>().map_err(sql)
+        })
+    }
+
     async fn campaigns(&self, merchant: &str) -> StoreResult<Vec<Campaign>> {
         self.read(|tx| {
             let mut stmt = tx

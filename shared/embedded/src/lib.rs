@@ -14,6 +14,7 @@ mod codec;
 mod config_store;
 mod customers;
 mod file_sink;
+mod history;
 mod migrations;
 mod order_commit;
 mod order_store;

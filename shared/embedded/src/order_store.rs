@@ -6,8 +6,8 @@ use packwise_core::CustomerProfile;
 use packwise_core::Order;
 use packwise_core::decide::IssuedCoupon;
 use packwise_core::ports::{
-    Commit, CommitOutcome, CustomerAttributes, ISSUED, OrderContext, OrderKeys, OrderStore,
-    ProcessedOrder, StoreResult,
+    Commit, CommitOutcome, CustomerAttributes, HistoryPage, ISSUED, OrderContext, OrderKeys,
+    OrderStore, ProcessedOrder, StoreResult,
 };
 use packwise_core::profile::OrderSummary;
 use packwise_core::similar::SimilarItems;
@@ -84,6 +84,16 @@ impl OrderStore for SqliteStore {
             })
             .collect()
         })
+    }
+
+    async fn history_page(
+        &self,
+        merchant: &str,
+        segment: u32,
+        segments: u32,
+        cursor: Option<&str>,
+    ) -> StoreResult<HistoryPage> {
+        self.merchant_history_page(merchant, segment, segments, cursor)
     }
 
     async fn coupon(&self, merchant: &str, code: &str) -> StoreResult<Option<IssuedCoupon>> {

@@ -21,7 +21,12 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     conn: Arc<Mutex<Connection>>,
+    pub(crate) history_page_size: usize,
 }
+
+/// Orders per page of `history_page`: large enough that a builder pays little per page,
+/// small enough that a page's documents stay a few megabytes.
+const HISTORY_PAGE_SIZE: usize = 1000;
 
 impl SqliteStore {
     /// Opens the store at `path`, creating the file, its directories and the schema.
@@ -62,7 +67,14 @@ impl SqliteStore {
         migrations::migrate(&mut conn)?;
         Ok(SqliteStore {
             conn: Arc::new(Mutex::new(conn)),
+            history_page_size: HISTORY_PAGE_SIZE,
         })
+    }
+
+    /// The same store with another page size for `history_page` (at least one order).
+    pub fn with_history_page_size(mut self, orders: usize) -> SqliteStore {
+        self.history_page_size = orders.max(1);
+        self
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {

@@ -6,6 +6,7 @@ mod commit;
 mod concurrency;
 mod config;
 mod customers;
+mod history;
 mod isolation;
 mod load;
 
@@ -15,5 +16,6 @@ pub use commit::*;
 pub use concurrency::*;
 pub use config::*;
 pub use customers::*;
+pub use history::*;
 pub use isolation::*;
 pub use load::*;
