@@ -71,21 +71,29 @@ where
             }
         }
     }
-    let results: Vec<Vec<(String, Order, Result<bool, ProcessError>)>> =
-        stream::iter(by_lane.into_values())
-            .map(|lane| async move {
-                let orders: Vec<Order> = lane.iter().map(|p| p.order.clone()).collect();
-                let results = processor.process_batch(&orders).await;
-                lane.into_iter()
-                    .zip(results)
-                    .map(|(p, r)| (p.message_id, p.order, r.map(|done| done.replayed)))
-                    .collect()
-            })
-            .buffer_unordered(lanes.max(1))
-            .collect()
-            .await;
-    for (message_id, order, result) in results.into_iter().flatten() {
-        match result {
+    let results: Vec<Vec<Outcome>> = stream::iter(by_lane.into_values())
+        .map(|lane| async move {
+            let orders: Vec<Order> = lane.iter().map(|p| p.order.clone()).collect();
+            let results = processor.process_batch(&orders).await;
+            lane.into_iter()
+                .zip(results)
+                .map(|(p, r)| Outcome {
+                    message_id: p.message_id,
+                    order: p.order,
+                    replayed: r.map(|done| done.replayed),
+                })
+                .collect()
+        })
+        .buffer_unordered(lanes.max(1))
+        .collect()
+        .await;
+    for Outcome {
+        message_id,
+        order,
+        replayed,
+    } in results.into_iter().flatten()
+    {
+        match replayed {
             Ok(replayed) => {
                 tracing::info!(%message_id, merchant = %order.merchant, order_id = %order.order_id, replayed, "order processed");
                 report.processed += 1;
@@ -106,6 +114,13 @@ where
         .failed
         .sort_by(|a, b| a.message_id.cmp(&b.message_id));
     report
+}
+
+/// One order's end: whether it was a replay, or why it failed.
+struct Outcome {
+    message_id: String,
+    order: Order,
+    replayed: Result<bool, ProcessError>,
 }
 
 fn parse(message: &SqsMessage) -> Result<Parsed, Failure> {
