@@ -328,6 +328,21 @@ pub trait OrderStore: Send + Sync {
         merchant: &str,
         items: &SimilarItems,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Stores the similar items of many SKUs, as a rebuild does; an adapter may write
+    /// them in batches. Nothing is lost: on error, some may be written and a retry
+    /// writes them all again.
+    fn put_similar_many(
+        &self,
+        merchant: &str,
+        items: &[SimilarItems],
+    ) -> impl Future<Output = StoreResult<()>> + Send {
+        async move {
+            for item in items {
+                self.put_similar(merchant, item).await?;
+            }
+            Ok(())
+        }
+    }
 }
 
 /// The stable hash adapters split a merchant's history by: 32-bit FNV-1a of the customer
