@@ -545,7 +545,7 @@ pub struct Derived {
 }
 
 fn line(l: &crate::order::OrderLine) -> Datum {
-    Datum::map([
+    Datum::record([
         ("sku", string(&l.sku)),
         ("title", string(&l.title)),
         (
@@ -562,7 +562,7 @@ impl Variables {
     /// `customer.skus` does not pay for building it.
     pub fn build(facts: &Facts<'_>, needs: Needs) -> Self {
         let mut slots: Vec<Option<Datum>> = vec![None; VARIABLES.len() + ROOTS.len()];
-        let mut roots: [Vec<(&str, Datum)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+        let mut roots: [Vec<(&'static str, Datum)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for (i, v) in VARIABLES.iter().enumerate() {
             if !needs.has(i) {
                 continue;
@@ -577,7 +577,7 @@ impl Variables {
         }
         for (slot, fields) in roots.into_iter().enumerate() {
             if needs.has(WHOLE_ROOT_BIT + slot) {
-                slots[VARIABLES.len() + slot] = Some(Datum::map(fields));
+                slots[VARIABLES.len() + slot] = Some(Datum::record(fields));
             }
         }
         Variables {

@@ -2,6 +2,7 @@
 //! the constants of each compiled condition. The fast path reads them in place; the cel
 //! interpreter gets a copy converted into its own values only when it is needed.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -20,13 +21,17 @@ pub enum Datum {
 }
 
 /// A map with string keys, the only kind the variables have, sorted for binary search.
+/// Keys known in advance (a line's fields, a root's variables) are not copied per order.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Fields(Vec<(String, Datum)>);
+pub struct Fields(Vec<(Cow<'static, str>, Datum)>);
+
+/// Up to this many entries a scan beats a binary search (an order line has five).
+const SCANNED: usize = 8;
 
 impl Fields {
     /// Later entries win over earlier ones with the same key.
-    pub fn new(entries: impl IntoIterator<Item = (String, Datum)>) -> Self {
-        let mut entries: Vec<(String, Datum)> = entries.into_iter().collect();
+    pub fn new(entries: impl IntoIterator<Item = (Cow<'static, str>, Datum)>) -> Self {
+        let mut entries: Vec<_> = entries.into_iter().collect();
         entries.reverse();
         entries.sort_by(|a, b| a.0.cmp(&b.0));
         entries.dedup_by(|later, earlier| later.0 == earlier.0);
@@ -34,8 +39,11 @@ impl Fields {
     }
 
     pub fn get(&self, key: &str) -> Option<&Datum> {
+        if self.0.len() <= SCANNED {
+            return self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        }
         self.0
-            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .binary_search_by(|(k, _)| k.as_ref().cmp(key))
             .ok()
             .map(|i| &self.0[i].1)
     }
@@ -45,7 +53,7 @@ impl Fields {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Datum)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 }
 
@@ -58,9 +66,19 @@ impl Datum {
         Datum::List(items.into_iter().map(Datum::str).collect())
     }
 
+    /// A map whose keys are fixed names.
+    pub fn record(entries: impl IntoIterator<Item = (&'static str, Datum)>) -> Datum {
+        Datum::Map(Fields::new(
+            entries.into_iter().map(|(k, v)| (Cow::Borrowed(k), v)),
+        ))
+    }
+
+    /// A map whose keys are data.
     pub fn map<'a>(entries: impl IntoIterator<Item = (&'a str, Datum)>) -> Datum {
         Datum::Map(Fields::new(
-            entries.into_iter().map(|(k, v)| (k.to_string(), v)),
+            entries
+                .into_iter()
+                .map(|(k, v)| (Cow::Owned(k.to_string()), v)),
         ))
     }
 

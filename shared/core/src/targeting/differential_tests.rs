@@ -214,3 +214,29 @@ fn the_fast_path_forgives_errors_only_where_cel_does() {
         assert_same(source, &condition, &vars_with_lines);
     }
 }
+
+#[test]
+fn the_macros_lower_to_their_own_nodes() {
+    use super::lower::{Node, Operand, Quantify};
+    for (source, kind) in [
+        ("order.skus.exists(s, s == \"a\")", Some(Quantify::Exists)),
+        ("order.skus.all(s, s == \"a\")", Some(Quantify::All)),
+        (
+            "order.skus.exists_one(s, s == \"a\")",
+            Some(Quantify::ExistsOne),
+        ),
+        ("order.skus.filter(s, s == \"a\").size() > 0", None),
+    ] {
+        let condition = compiles(source).expect(source);
+        match (condition.fast.as_ref(), kind) {
+            (Some(Node::Quantifier(q)), Some(kind)) => assert_eq!(q.kind, kind, "{source}"),
+            (Some(Node::Binary(_, sides)), None) => {
+                let Operand::Node(Node::Size(list)) = &sides[0] else {
+                    panic!("{source}: {sides:?}")
+                };
+                assert!(matches!(**list, Node::Collect(_)), "{source}: {list:?}");
+            }
+            (other, _) => panic!("{source}: {other:?}"),
+        }
+    }
+}

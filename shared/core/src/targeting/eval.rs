@@ -14,7 +14,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use super::datum::{Datum, Fields};
-use super::lower::{Binary, Collect, Fold, Node, TextTest};
+use super::lower::{Binary, Collect, Node, Operand, Quantifier, Quantify, TextTest};
 
 /// The fast path cannot be sure of cel's answer: ask the interpreter.
 #[derive(Debug, PartialEq, Eq)]
@@ -114,8 +114,8 @@ impl<'a> Frame<'a> {
     fn eval(&mut self, node: &'a Node) -> Outcome<'a> {
         Ok(match node {
             Node::Const(d) => Val::of(d),
-            Node::Slot(i) => Val::of(self.slots.get(*i).and_then(Option::as_ref).ok_or(Defer)?),
-            Node::Local(depth) => self.locals.get(*depth).cloned().ok_or(Defer)?,
+            Node::Slot(i) => self.slot(*i)?,
+            Node::Local(depth) => self.local(*depth)?,
             Node::List(items) => {
                 let items = items
                     .iter()
@@ -148,12 +148,6 @@ impl<'a> Frame<'a> {
                 }
             }
             Node::Not(inner) => Val::Bool(!boolean(self.eval(inner))?),
-            // Only ever given a comprehension's accumulator, which is a bool: an
-            // undecided one stays undecided rather than being taken for true.
-            Node::NotStrictlyFalse(inner) => match self.eval(inner)? {
-                Val::Bool(b) => Val::Bool(b),
-                _ => Val::Bool(true),
-            },
             Node::Negate(inner) => match self.eval(inner)? {
                 Val::Int(i) => Val::Int(i.checked_neg().ok_or(Defer)?),
                 Val::Double(d) => Val::Double(-d),
@@ -168,8 +162,8 @@ impl<'a> Frame<'a> {
                 return self.eval(branch);
             }
             Node::Binary(op, sides) => {
-                let left = self.eval(&sides[0])?;
-                let right = self.eval(&sides[1])?;
+                let left = self.operand(&sides[0])?;
+                let right = self.operand(&sides[1])?;
                 binary(*op, left, right)?
             }
             Node::Select(operand, field) => match self.eval(operand)? {
@@ -201,44 +195,64 @@ impl<'a> Frame<'a> {
                     TextTest::Contains => target.contains(needle),
                 })
             }
-            Node::Fold(fold) => return self.fold(fold),
+            Node::Quantifier(q) => return self.quantify(q),
             Node::Collect(collect) => return self.collect(collect),
         })
     }
 
-    /// A comprehension, step by step as the cel interpreter runs it, over the list in
-    /// place: the elements are borrowed, never copied.
-    fn fold(&mut self, fold: &'a Fold) -> Outcome<'a> {
-        let init = self.eval(&fold.init)?;
-        let range = self.eval(&fold.range)?;
-        let list = range.as_list().ok_or(Defer)?;
-        let (iter, accu) = (fold.depth, fold.depth + 1);
-        self.locals.truncate(fold.depth);
-        self.locals.extend([Val::Null, init]);
-        let mut pending_error = false;
-        for i in 0..list.len() {
-            if !boolean(self.eval(&fold.condition))? {
-                break;
-            }
-            self.locals[iter] = list.get(i).ok_or(Defer)?;
-            let step = self.eval(&fold.step);
-            match (step, fold.absorbing) {
-                (Err(Defer), Some(_)) => pending_error = true,
-                (Err(Defer), None) => return Err(Defer),
-                (Ok(v), Some(absorbing))
-                    if pending_error && !matches!(v, Val::Bool(b) if b == absorbing) => {}
-                (Ok(v), _) => {
-                    pending_error = false;
-                    self.locals[accu] = v;
-                }
-            }
+    #[inline(always)]
+    fn operand(&mut self, operand: &'a Operand) -> Outcome<'a> {
+        match operand {
+            Operand::Const(d) => Ok(Val::of(d)),
+            Operand::Slot(i) => self.slot(*i),
+            Operand::Local(depth) => self.local(*depth),
+            Operand::LocalField(depth, field) => match self.local(*depth)? {
+                Val::Map(fields) => Ok(Val::of(fields.get(field).ok_or(Defer)?)),
+                _ => Err(Defer),
+            },
+            Operand::Node(node) => self.eval(node),
         }
-        if pending_error {
-            return Err(Defer);
-        }
-        self.eval(&fold.result)
     }
 
+    fn slot(&self, i: usize) -> Outcome<'a> {
+        let datum = self.slots.get(i).and_then(Option::as_ref).ok_or(Defer)?;
+        Ok(Val::of(datum))
+    }
+
+    fn local(&self, depth: usize) -> Outcome<'a> {
+        self.locals.get(depth).cloned().ok_or(Defer)
+    }
+
+    /// What cel's loop for these macros comes to: `exists` stops at the first true,
+    /// `all` at the first false, and an element's error counts only if no later element
+    /// decides; `exists_one` fails at the first error.
+    #[inline(never)] // keeps the frame of `eval`, entered for every node, small
+    fn quantify(&mut self, q: &'a Quantifier) -> Outcome<'a> {
+        let range = self.eval(&q.range)?;
+        let list = range.as_list().ok_or(Defer)?;
+        self.locals.truncate(q.depth);
+        self.locals.push(Val::Null);
+        let (mut pending_error, mut count) = (false, 0usize);
+        for i in 0..list.len() {
+            self.locals[q.depth] = list.get(i).ok_or(Defer)?;
+            match (q.kind, self.eval(&q.predicate)) {
+                (Quantify::Exists, Ok(Val::Bool(true))) => return Ok(Val::Bool(true)),
+                (Quantify::All, Ok(Val::Bool(false))) => return Ok(Val::Bool(false)),
+                (Quantify::Exists | Quantify::All, Ok(Val::Bool(_))) => {}
+                (Quantify::Exists | Quantify::All, _) => pending_error = true,
+                (Quantify::ExistsOne, Ok(Val::Bool(b))) => count += usize::from(b),
+                (Quantify::ExistsOne, _) => return Err(Defer),
+            }
+        }
+        match q.kind {
+            _ if pending_error => Err(Defer),
+            Quantify::Exists => Ok(Val::Bool(false)),
+            Quantify::All => Ok(Val::Bool(true)),
+            Quantify::ExistsOne => Ok(Val::Bool(count == 1)),
+        }
+    }
+
+    #[inline(never)] // keeps the frame of `eval`, entered for every node, small
     fn collect(&mut self, collect: &'a Collect) -> Outcome<'a> {
         let range = self.eval(&collect.range)?;
         let list = range.as_list().ok_or(Defer)?;

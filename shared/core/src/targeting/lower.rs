@@ -19,16 +19,60 @@ pub enum Node {
     And(Box<[Node; 2]>),
     Or(Box<[Node; 2]>),
     Not(Box<Node>),
-    NotStrictlyFalse(Box<Node>),
     Negate(Box<Node>),
     Conditional(Box<[Node; 3]>),
-    Binary(Binary, Box<[Node; 2]>),
+    Binary(Binary, Box<[Operand; 2]>),
     Select(Box<Node>, String),
     Has(Box<Node>, String),
     Size(Box<Node>),
     Text(TextTest, Box<[Node; 2]>),
-    Fold(Box<Fold>),
+    Quantifier(Box<Quantifier>),
     Collect(Box<Collect>),
+}
+
+/// `exists`, `all` and `exists_one` as their macros expand: only the predicate is
+/// evaluated per element, not the loop condition and step around it.
+#[derive(Debug)]
+pub struct Quantifier {
+    pub kind: Quantify,
+    pub range: Node,
+    pub predicate: Node,
+    /// Depth of the iteration variable.
+    pub depth: usize,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantify {
+    Exists,
+    All,
+    ExistsOne,
+}
+
+/// An operand of a binary operator. The common ones (a constant, a variable, a field of
+/// a comprehension's element) are read without a further call into the evaluator:
+/// comparisons of these are most of what conditions do.
+#[derive(Debug)]
+pub enum Operand {
+    Const(Datum),
+    Slot(usize),
+    Local(usize),
+    LocalField(usize, String),
+    Node(Node),
+}
+
+impl From<Node> for Operand {
+    fn from(node: Node) -> Self {
+        match node {
+            Node::Const(d) => Operand::Const(d),
+            Node::Slot(i) => Operand::Slot(i),
+            Node::Local(depth) => Operand::Local(depth),
+            Node::Select(operand, field) => match *operand {
+                Node::Local(depth) => Operand::LocalField(depth, field),
+                operand => Operand::Node(Node::Select(Box::new(operand), field)),
+            },
+            node => Operand::Node(node),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,21 +97,6 @@ pub enum TextTest {
     StartsWith,
     EndsWith,
     Contains,
-}
-
-/// A comprehension evaluated step by step, as cel does: `exists`, `all`, `exists_one`.
-#[derive(Debug)]
-pub struct Fold {
-    pub range: Node,
-    pub init: Node,
-    pub condition: Node,
-    pub step: Node,
-    pub result: Node,
-    /// Depth of the iteration variable; the accumulator is the next one.
-    pub depth: usize,
-    /// For a step `accu && x` (`false` absorbs) or `accu || x` (`true` absorbs): an error
-    /// of one element is forgiven when a later one gives the absorbing value.
-    pub absorbing: Option<bool>,
 }
 
 /// A `map` or `filter`: appends to one list instead of rebuilding the accumulator.
@@ -159,9 +188,6 @@ pub fn lower(expr: &IdedExpr, names: &mut Names<'_>) -> Option<Node> {
                 (None, operators::LOGICAL_AND, 2) => Node::And(two(names)?),
                 (None, operators::LOGICAL_OR, 2) => Node::Or(two(names)?),
                 (None, operators::LOGICAL_NOT, 1) => Node::Not(Box::new(arg(0, names)?)),
-                (None, operators::NOT_STRICTLY_FALSE, 1) => {
-                    Node::NotStrictlyFalse(Box::new(arg(0, names)?))
-                }
                 (None, operators::NEGATE, 1) => Node::Negate(Box::new(arg(0, names)?)),
                 (None, operators::CONDITIONAL, 3) => {
                     Node::Conditional(Box::new([arg(0, names)?, arg(1, names)?, arg(2, names)?]))
@@ -177,7 +203,11 @@ pub fn lower(expr: &IdedExpr, names: &mut Names<'_>) -> Option<Node> {
                     };
                     Node::Text(test, Box::new([lower(target, names)?, arg(0, names)?]))
                 }
-                (None, function, 2) => Node::Binary(binary(function)?, two(names)?),
+                (None, function, 2) => {
+                    let op = binary(function)?;
+                    let [left, right] = *two(names)?;
+                    Node::Binary(op, Box::new([left.into(), right.into()]))
+                }
                 _ => return None,
             }
         }
@@ -186,50 +216,52 @@ pub fn lower(expr: &IdedExpr, names: &mut Names<'_>) -> Option<Node> {
             if c.iter_var2.is_some() || shadows_root(&c.iter_var) || shadows_root(&c.accu_var) {
                 return None;
             }
-            // The range and the accumulator's start are evaluated outside the loop's scope.
+            // The range is evaluated outside the loop's scope.
             let range = lower(&c.iter_range, names)?;
-            let init = lower(&c.accu_init, names)?;
             let depth = names.locals.len();
-            let collected = collect_shape(c);
             names.locals.push(c.iter_var.clone());
-            let lowered = match collected {
-                // The accumulator is not visible to a `map` or `filter`'s own expressions.
-                Some((guard, items)) => (|| {
-                    Some(Node::Collect(Box::new(Collect {
-                        range,
-                        condition: lower(&c.loop_cond, names)?,
-                        guard: match guard {
-                            Some(g) => Some(lower(g, names)?),
-                            None => None,
-                        },
-                        items: items
-                            .iter()
-                            .map(|e| lower(e, names))
-                            .collect::<Option<_>>()?,
-                        depth,
-                    })))
-                })(),
-                None => {
-                    names.locals.push(c.accu_var.clone());
-                    (|| {
-                        Some(Node::Fold(Box::new(Fold {
-                            range,
-                            init,
-                            condition: lower(&c.loop_cond, names)?,
-                            step: lower(&c.loop_step, names)?,
-                            result: lower(&c.result, names)?,
-                            depth,
-                            absorbing: absorbing(c),
-                        })))
-                    })()
-                }
-            };
+            let lowered = lower_loop(c, range, depth, names);
             names.locals.truncate(depth);
             lowered?
         }
         Expr::Struct(_) | Expr::Unspecified => return None,
     };
     Some(node)
+}
+
+/// The body of a comprehension, its iteration variable in scope at `depth`.
+fn lower_loop(
+    c: &cel::common::ast::ComprehensionExpr,
+    range: Node,
+    depth: usize,
+    names: &mut Names<'_>,
+) -> Option<Node> {
+    if let Some((kind, predicate)) = quantifier_shape(c) {
+        return Some(Node::Quantifier(Box::new(Quantifier {
+            kind,
+            range,
+            predicate: lower(predicate, names)?,
+            depth,
+        })));
+    }
+    // The accumulator is not visible to a `map` or `filter`'s own expressions.
+    if let Some((guard, items)) = collect_shape(c) {
+        return Some(Node::Collect(Box::new(Collect {
+            range,
+            condition: lower(&c.loop_cond, names)?,
+            guard: match guard {
+                Some(g) => Some(lower(g, names)?),
+                None => None,
+            },
+            items: items
+                .iter()
+                .map(|e| lower(e, names))
+                .collect::<Option<_>>()?,
+            depth,
+        })));
+    }
+    // Another shape (none is written by the standard macros) keeps the interpreter.
+    None
 }
 
 fn binary(function: &str) -> Option<Binary> {
@@ -296,7 +328,7 @@ fn constant_map(map: &cel::common::ast::MapExpr) -> Option<Datum> {
         if e.optional {
             return None;
         }
-        entries.push((key.inner().to_string(), literal_datum(value)?));
+        entries.push((key.inner().to_string().into(), literal_datum(value)?));
     }
     let fields = Fields::new(entries.clone());
     (fields.len() == entries.len()).then_some(Datum::Map(fields))
@@ -342,16 +374,77 @@ fn collect_shape<'c>(
     }
 }
 
-/// cel forgives an element's error in `accu && x` / `accu || x` steps only.
-fn absorbing(c: &cel::common::ast::ComprehensionExpr) -> Option<bool> {
-    let Expr::Call(call) = &c.loop_step.expr else {
-        return None;
+/// The predicate of a comprehension shaped exactly as the `exists`, `all` or `exists_one`
+/// macro expands: anything else is lowered as the general loop.
+fn quantifier_shape(c: &cel::common::ast::ComprehensionExpr) -> Option<(Quantify, &IdedExpr)> {
+    let accu = |e: &IdedExpr| matches!(&e.expr, Expr::Ident(n) if *n == c.accu_var);
+    let call = |e: &'_ IdedExpr, name: &str| match &e.expr {
+        Expr::Call(call) if call.func_name == name && call.target.is_none() => {
+            Some(call.args.clone())
+        }
+        _ => None,
     };
-    let folds_accu = call.target.is_none()
-        && matches!(call.args.first().map(|a| &a.expr), Some(Expr::Ident(n)) if *n == c.accu_var);
-    match call.func_name.as_str() {
-        operators::LOGICAL_AND if folds_accu => Some(false),
-        operators::LOGICAL_OR if folds_accu => Some(true),
+    let literal = |e: &IdedExpr| match &e.expr {
+        Expr::Literal(l) => Some(l.clone()),
+        _ => None,
+    };
+    let init = literal(&c.accu_init)?;
+    match init {
+        LiteralValue::Boolean(b) => {
+            let exists = !*b.inner();
+            let [tested] = call(&c.loop_cond, operators::NOT_STRICTLY_FALSE)?
+                .try_into()
+                .ok()?;
+            let tested_ok = if exists {
+                matches!(call(&tested, operators::LOGICAL_NOT)?.as_slice(), [a] if accu(a))
+            } else {
+                accu(&tested)
+            };
+            let connective = if exists {
+                operators::LOGICAL_OR
+            } else {
+                operators::LOGICAL_AND
+            };
+            let Expr::Call(step) = &c.loop_step.expr else {
+                return None;
+            };
+            let step_ok = step.func_name == connective
+                && step.target.is_none()
+                && matches!(step.args.as_slice(), [a, _] if accu(a));
+            (tested_ok && step_ok && accu(&c.result)).then(|| {
+                let kind = if exists {
+                    Quantify::Exists
+                } else {
+                    Quantify::All
+                };
+                (kind, &step.args[1])
+            })
+        }
+        LiteralValue::Int(zero) if *zero.inner() == 0 => {
+            let always =
+                matches!(literal(&c.loop_cond), Some(LiteralValue::Boolean(b)) if *b.inner());
+            let Expr::Call(step) = &c.loop_step.expr else {
+                return None;
+            };
+            let [predicate, counted, kept] = step.args.as_slice() else {
+                return None;
+            };
+            let counts_one = matches!(
+                call(counted, operators::ADD)?.as_slice(),
+                [a, one] if accu(a) && matches!(literal(one), Some(LiteralValue::Int(i)) if *i.inner() == 1)
+            );
+            let result_is_one = matches!(
+                call(&c.result, operators::EQUALS)?.as_slice(),
+                [a, one] if accu(a) && matches!(literal(one), Some(LiteralValue::Int(i)) if *i.inner() == 1)
+            );
+            (always
+                && step.func_name == operators::CONDITIONAL
+                && step.target.is_none()
+                && counts_one
+                && accu(kept)
+                && result_is_one)
+                .then_some((Quantify::ExistsOne, predicate))
+        }
         _ => None,
     }
 }
