@@ -3,5 +3,7 @@
 //! and against a real DynamoDB/S3 API.
 
 pub mod order_messages;
+pub mod similarity;
 
 pub use order_messages::{BatchReport, handle_order_messages};
+pub use similarity::{RebuildOptions, RebuildReport, rebuild_similar};

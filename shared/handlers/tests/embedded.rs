@@ -43,3 +43,9 @@ async fn a_customers_orders_in_one_batch_both_count() {
     let (processor, objects, _dir) = shop().await;
     support::a_customers_orders_in_one_batch_both_count(processor, objects).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rebuild_covers_every_merchant() {
+    let (processor, _objects, _dir) = shop().await;
+    support::the_rebuild_covers_every_merchant(processor.store).await;
+}

@@ -244,3 +244,57 @@ pub async fn a_customers_orders_in_one_batch_both_count<S, K>(
     assert_eq!(profile.orders_count, 2);
     assert_eq!(profile.last_order_at, Some(second.placed_at));
 }
+
+/// The scheduled rebuild reads every merchant's history through the ports and stores
+/// the same neighbours as computing them from the orders directly.
+pub async fn the_rebuild_covers_every_merchant<S>(store: S)
+where
+    S: ConfigStore + OrderStore,
+{
+    let generator = Generator::new(9);
+    let customers = generator.customers(60);
+    let day = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+    let history = generator.history(&customers, day.and_hms_opt(0, 0, 0).unwrap().and_utc());
+    for order in &history {
+        store.import_history(order).await.unwrap();
+    }
+    let mut other = demo::settings();
+    other.merchant = "other-shop".into();
+    store.put_settings(&other).await.unwrap();
+    let mut theirs = history[0].clone();
+    theirs.merchant = "other-shop".into();
+    store.import_history(&theirs).await.unwrap();
+
+    let report = packwise_handlers::rebuild_similar(
+        &store,
+        None,
+        packwise_handlers::RebuildOptions::default(),
+    )
+    .await
+    .unwrap();
+
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let read: Vec<(&str, usize)> = report
+        .rebuilt
+        .iter()
+        .map(|r| (r.merchant.as_str(), r.orders_read))
+        .collect();
+    assert_eq!(read, [(demo::MERCHANT, history.len()), ("other-shop", 1)]);
+    let expected = packwise_core::similar::co_purchase_of_orders(&history, 20);
+    assert_eq!(report.rebuilt[0].skus_written, expected.len());
+    let basket: Vec<&str> = expected.iter().take(5).map(|s| s.sku.as_str()).collect();
+    let keys = packwise_core::ports::OrderKeys {
+        merchant: demo::MERCHANT,
+        customer: "nobody",
+        order_id: "none",
+        centre: "BER1",
+        basket_skus: basket.clone(),
+        budgeted_campaigns: &[],
+        insert_skus: &[],
+    };
+    let mut stored = store.load(&keys).await.unwrap().similar;
+    stored.sort_by(|a, b| a.sku.cmp(&b.sku));
+    let mut wanted: Vec<_> = expected.into_iter().take(5).collect();
+    wanted.sort_by(|a, b| a.sku.cmp(&b.sku));
+    assert_eq!(stored, wanted);
+}
