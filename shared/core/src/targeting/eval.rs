@@ -23,19 +23,22 @@ pub struct Defer;
 type Outcome<'a> = Result<Val<'a>, Defer>;
 
 /// A value while a condition runs, borrowing the order's slots and the condition's
-/// constants; only what an operator computes is owned.
+/// constants; only what an operator computes is owned. Every variant holds at most one
+/// thin pointer, so that an evaluation's result fits in two registers.
 #[derive(Clone, Debug)]
 pub enum Val<'a> {
     Null,
     Bool(bool),
     Int(i64),
     Double(f64),
-    Str(&'a str),
-    Text(Rc<str>),
-    List(&'a [Datum]),
+    Str(&'a String),
+    Text(Rc<String>),
+    List(&'a Vec<Datum>),
     Items(Rc<Vec<Val<'a>>>),
     Map(&'a Fields),
 }
+
+const _: () = assert!(std::mem::size_of::<Outcome<'static>>() == 16);
 
 impl<'a> Val<'a> {
     fn of(datum: &'a Datum) -> Val<'a> {
@@ -52,15 +55,15 @@ impl<'a> Val<'a> {
 
     fn as_str(&self) -> Option<&str> {
         match self {
-            Val::Str(s) => Some(s),
-            Val::Text(s) => Some(s),
+            Val::Str(s) => Some(s.as_str()),
+            Val::Text(s) => Some(s.as_str()),
             _ => None,
         }
     }
 
     fn as_list(&self) -> Option<ListView<'_, 'a>> {
         match self {
-            Val::List(items) => Some(ListView::Data(items)),
+            Val::List(items) => Some(ListView::Data(items.as_slice())),
             Val::Items(items) => Some(ListView::Vals(items)),
             _ => None,
         }
@@ -349,7 +352,7 @@ fn add<'a>(left: Val<'a>, right: Val<'a>) -> Outcome<'a> {
         (Val::Double(x), Val::Double(y)) => Ok(Val::Double(x + y)),
         _ => {
             if let (Some(x), Some(y)) = (left.as_str(), right.as_str()) {
-                return Ok(Val::Text(format!("{x}{y}").into()));
+                return Ok(Val::Text(Rc::new(format!("{x}{y}"))));
             }
             let (Some(x), Some(y)) = (left.as_list(), right.as_list()) else {
                 return Err(Defer);
