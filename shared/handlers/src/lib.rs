@@ -2,6 +2,7 @@
 //! build clients and hand events here, and tests run the same code on the embedded store
 //! and against a real DynamoDB/S3 API.
 
+pub mod environment;
 pub mod order_messages;
 pub mod similarity;
 
