@@ -39,7 +39,8 @@ pub struct Facts<'a> {
 
 pub use datum::Datum;
 
-type Build = fn(&Facts<'_>) -> Datum;
+/// Reads a variable's value; strings are borrowed from the order and the profile.
+type Build = for<'o> fn(&Facts<'o>) -> Datum<'o>;
 
 /// A documented variable: path, CEL type, meaning, and how to compute it.
 pub struct Variable {
@@ -492,9 +493,9 @@ pub enum ConditionError {
 
 /// The variables of one decision, computed once and shared by every campaign's condition
 /// (computing them per condition cost most of a decision's time).
-pub struct Variables {
+pub struct Variables<'o> {
     /// By slot (see `slot_of`); `None` for the variables no campaign uses.
-    slots: Vec<Option<Datum>>,
+    slots: Vec<Option<Datum<'o>>>,
     /// The same variables as cel values, converted only when a condition needs the
     /// interpreter: one outside the fast path's subset, or one that fails.
     reference: OnceCell<Context<'static, 'static>>,
@@ -502,7 +503,7 @@ pub struct Variables {
 
 /// Evaluates a condition: on the fast path when it can, else, and for any error or
 /// non-boolean result, on the cel interpreter, so results and messages are cel's.
-pub fn evaluate(condition: &Condition, vars: &Variables) -> Result<bool, ConditionError> {
+pub fn evaluate(condition: &Condition, vars: &Variables<'_>) -> Result<bool, ConditionError> {
     if let Some(node) = &condition.fast
         && let Ok(eval::Val::Bool(b)) = eval::run(node, &vars.slots)
     {
@@ -511,7 +512,7 @@ pub fn evaluate(condition: &Condition, vars: &Variables) -> Result<bool, Conditi
     evaluate_reference(&condition.program, vars)
 }
 
-fn evaluate_reference(program: &Program, vars: &Variables) -> Result<bool, ConditionError> {
+fn evaluate_reference(program: &Program, vars: &Variables<'_>) -> Result<bool, ConditionError> {
     match program.execute(vars.reference()) {
         Ok(Value::Bool(b)) => Ok(b),
         Ok(other) => Err(ConditionError::NotBool(format!("{other:?}"))),
@@ -519,19 +520,19 @@ fn evaluate_reference(program: &Program, vars: &Variables) -> Result<bool, Condi
     }
 }
 
-fn double(d: Decimal) -> Datum {
+fn double(d: Decimal) -> Datum<'static> {
     Datum::Double(d.to_f64().unwrap_or(0.0))
 }
 
-fn string(s: &str) -> Datum {
+fn string(s: &str) -> Datum<'_> {
     Datum::str(s)
 }
 
-fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Datum {
+fn strings<'a>(items: impl IntoIterator<Item = &'a str>) -> Datum<'a> {
     Datum::strings(items)
 }
 
-fn counts(m: &std::collections::BTreeMap<String, u32>) -> Datum {
+fn counts(m: &std::collections::BTreeMap<String, u32>) -> Datum<'_> {
     Datum::map(
         m.iter()
             .map(|(k, v)| (k.as_str(), Datum::Int(i64::from(*v)))),
@@ -544,8 +545,8 @@ pub struct Derived {
     pub free_shipping_gap: Decimal,
 }
 
-fn line(l: &crate::order::OrderLine) -> Datum {
-    Datum::record([
+fn line(l: &crate::order::OrderLine) -> Datum<'_> {
+    Datum::map([
         ("sku", string(&l.sku)),
         ("title", string(&l.title)),
         (
@@ -557,10 +558,10 @@ fn line(l: &crate::order::OrderLine) -> Datum {
     ])
 }
 
-impl Variables {
+impl<'o> Variables<'o> {
     /// Computes the variables in `needs` only: a merchant whose campaigns never look at
     /// `customer.skus` does not pay for building it.
-    pub fn build(facts: &Facts<'_>, needs: Needs) -> Self {
+    pub fn build(facts: &Facts<'o>, needs: Needs) -> Self {
         let mut slots: Vec<Option<Datum>> = vec![None; VARIABLES.len() + ROOTS.len()];
         let mut roots: [Vec<(&'static str, Datum)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
         for (i, v) in VARIABLES.iter().enumerate() {
@@ -577,7 +578,7 @@ impl Variables {
         }
         for (slot, fields) in roots.into_iter().enumerate() {
             if needs.has(WHOLE_ROOT_BIT + slot) {
-                slots[VARIABLES.len() + slot] = Some(Datum::record(fields));
+                slots[VARIABLES.len() + slot] = Some(Datum::map(fields));
             }
         }
         Variables {
@@ -589,10 +590,22 @@ impl Variables {
     /// Variables with the given slot values, for testing both paths on bindings no
     /// order would produce (a NaN, an `i64::MAX`).
     #[cfg(test)]
-    fn from_slots(slots: Vec<Option<Datum>>) -> Self {
+    fn from_slots(slots: Vec<Option<Datum<'o>>>) -> Self {
         Variables {
             slots,
             reference: OnceCell::new(),
+        }
+    }
+
+    /// The same variables, independent of the order they were read from.
+    fn into_owned(self) -> Variables<'static> {
+        Variables {
+            slots: self
+                .slots
+                .into_iter()
+                .map(|d| d.map(Datum::into_owned))
+                .collect(),
+            reference: self.reference,
         }
     }
 
@@ -612,7 +625,7 @@ impl Variables {
     }
 }
 
-fn sample_variables() -> Variables {
+fn sample_variables() -> Variables<'static> {
     let order: Order =
         serde_json::from_str(crate::samples::ORDER_JSON).expect("sample order parses");
     let profile = CustomerProfile::new(&order.merchant, &order.customer.id);
@@ -626,7 +639,7 @@ fn sample_variables() -> Variables {
         derived: &derived,
         now: order.placed_at,
     };
-    Variables::build(&facts, Needs::ALL)
+    Variables::build(&facts, Needs::ALL).into_owned()
 }
 
 #[cfg(test)]

@@ -121,7 +121,7 @@ fn reference(condition: &Condition, vars: &Variables) -> Outcome {
     }
 }
 
-fn bindings(count: usize) -> Vec<Variables> {
+fn bindings(count: usize) -> Vec<Variables<'static>> {
     let mut rng = Rng::new(0x5eed);
     let mut all = vec![super::sample_variables()];
     all.extend((1..count).map(|_| Variables::from_slots(generate::slots(&mut rng))));

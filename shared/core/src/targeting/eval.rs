@@ -10,6 +10,7 @@
 //! index). This stays sound under `&&`, `||` and `exists`/`all`, which forgive an error
 //! only beside an operand that decides the result whatever the other one is.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::rc::Rc;
 
@@ -31,17 +32,17 @@ pub enum Val<'a> {
     Bool(bool),
     Int(i64),
     Double(f64),
-    Str(&'a String),
+    Str(&'a Cow<'a, str>),
     Text(Rc<String>),
-    List(&'a Vec<Datum>),
+    List(&'a Vec<Datum<'a>>),
     Items(Rc<Vec<Val<'a>>>),
-    Map(&'a Fields),
+    Map(&'a Fields<'a>),
 }
 
 const _: () = assert!(std::mem::size_of::<Outcome<'static>>() == 16);
 
 impl<'a> Val<'a> {
-    fn of(datum: &'a Datum) -> Val<'a> {
+    fn of(datum: &'a Datum<'a>) -> Val<'a> {
         match datum {
             Datum::Null => Val::Null,
             Datum::Bool(b) => Val::Bool(*b),
@@ -55,7 +56,7 @@ impl<'a> Val<'a> {
 
     fn as_str(&self) -> Option<&str> {
         match self {
-            Val::Str(s) => Some(s.as_str()),
+            Val::Str(s) => Some(s.as_ref()),
             Val::Text(s) => Some(s.as_str()),
             _ => None,
         }
@@ -72,7 +73,7 @@ impl<'a> Val<'a> {
 
 #[derive(Clone, Copy)]
 enum ListView<'v, 'a> {
-    Data(&'a [Datum]),
+    Data(&'a [Datum<'a>]),
     Vals(&'v [Val<'a>]),
 }
 
@@ -93,7 +94,7 @@ impl<'a> ListView<'_, 'a> {
 }
 
 /// Runs a condition against one order's slots.
-pub fn run<'a>(node: &'a Node, slots: &'a [Option<Datum>]) -> Outcome<'a> {
+pub fn run<'a>(node: &'a Node, slots: &'a [Option<Datum<'a>>]) -> Outcome<'a> {
     let mut frame = Frame {
         slots,
         locals: Vec::new(),
@@ -102,7 +103,7 @@ pub fn run<'a>(node: &'a Node, slots: &'a [Option<Datum>]) -> Outcome<'a> {
 }
 
 struct Frame<'a> {
-    slots: &'a [Option<Datum>],
+    slots: &'a [Option<Datum<'a>>],
     locals: Vec<Val<'a>>,
 }
 

@@ -361,7 +361,7 @@ impl Generator {
 
 /// A random value of each variable, and of each root as a map of its variables, in the
 /// slot layout of `Variables`.
-pub fn slots(rng: &mut Rng) -> Vec<Option<Datum>> {
+pub fn slots(rng: &mut Rng) -> Vec<Option<Datum<'static>>> {
     let mut slots: Vec<Option<Datum>> = VARIABLES
         .iter()
         .map(|v| Some(value(rng, type_of(v.cel_type))))
@@ -376,7 +376,7 @@ pub fn slots(rng: &mut Rng) -> Vec<Option<Datum>> {
     slots
 }
 
-fn value(rng: &mut Rng, ty: Ty) -> Datum {
+fn value(rng: &mut Rng, ty: Ty) -> Datum<'static> {
     match ty {
         Ty::Bool => Datum::Bool(rng.chance(50)),
         Ty::Int => Datum::Int(*rng.pick(&[-1, 0, 1, 2, 3, 7, 9, 90, 365, i64::MAX, i64::MIN])),

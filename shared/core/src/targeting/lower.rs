@@ -10,7 +10,7 @@ use super::datum::{Datum, Fields};
 /// Where a name of the condition is read from at run time.
 #[derive(Debug)]
 pub enum Node {
-    Const(Datum),
+    Const(Datum<'static>),
     /// A variable of the order, by its slot in the table `Variables` builds.
     Slot(usize),
     /// An iteration or accumulator variable of a comprehension, by its depth.
@@ -53,7 +53,7 @@ pub enum Quantify {
 /// comparisons of these are most of what conditions do.
 #[derive(Debug)]
 pub enum Operand {
-    Const(Datum),
+    Const(Datum<'static>),
     Slot(usize),
     Local(usize),
     LocalField(usize, String),
@@ -285,12 +285,12 @@ fn binary(function: &str) -> Option<Binary> {
 
 /// Unsigned ints and bytes never occur in the variables; a condition writing them keeps
 /// the interpreter.
-fn literal_datum(literal: &LiteralValue) -> Option<Datum> {
+fn literal_datum(literal: &LiteralValue) -> Option<Datum<'static>> {
     Some(match literal {
         LiteralValue::Boolean(b) => Datum::Bool(*b.inner()),
         LiteralValue::Int(i) => Datum::Int(*i.inner()),
         LiteralValue::Double(d) => Datum::Double(*d.inner()),
-        LiteralValue::String(s) => Datum::Str(s.inner().to_string()),
+        LiteralValue::String(s) => Datum::Str(s.inner().to_string().into()),
         LiteralValue::Null => Datum::Null,
         LiteralValue::UInt(_) | LiteralValue::Bytes(_) => return None,
     })
@@ -314,7 +314,7 @@ fn constant_list(items: Vec<Node>) -> Node {
 
 /// Only map literals of constants under distinct string keys: cel rejects repeated keys
 /// when it builds the map, and other key types never match a variable's map.
-fn constant_map(map: &cel::common::ast::MapExpr) -> Option<Datum> {
+fn constant_map(map: &cel::common::ast::MapExpr) -> Option<Datum<'static>> {
     let mut entries = Vec::new();
     for entry in &map.entries {
         let EntryExpr::MapEntry(e) = &entry.expr else {
