@@ -393,6 +393,12 @@ pub struct Condition {
     pub needs: Needs,
 }
 
+// Campaign sets are shared by the threads that decide orders.
+const _: fn() = || {
+    fn shared<T: Send + Sync>() {}
+    shared::<Condition>();
+};
+
 impl std::fmt::Debug for Condition {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Condition")

@@ -49,6 +49,11 @@ impl<'o> Fields<'o> {
             .map(|i| &self.0[i].1)
     }
 
+    /// The `i`th key, in the map's own order.
+    pub fn key_at(&self, i: usize) -> Option<&Cow<'o, str>> {
+        self.0.get(i).map(|(k, _)| k)
+    }
+
     pub fn len(&self) -> usize {
         self.0.len()
     }

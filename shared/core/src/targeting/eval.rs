@@ -75,6 +75,8 @@ impl<'a> Val<'a> {
 enum ListView<'v, 'a> {
     Data(&'a [Datum<'a>]),
     Vals(&'v [Val<'a>]),
+    /// A map walked by a quantifier: its keys.
+    Keys(&'a Fields<'a>),
 }
 
 impl<'a> ListView<'_, 'a> {
@@ -82,6 +84,7 @@ impl<'a> ListView<'_, 'a> {
         match self {
             ListView::Data(d) => d.len(),
             ListView::Vals(v) => v.len(),
+            ListView::Keys(fields) => fields.len(),
         }
     }
 
@@ -89,6 +92,7 @@ impl<'a> ListView<'_, 'a> {
         match self {
             ListView::Data(d) => d.get(i).map(Val::of),
             ListView::Vals(v) => v.get(i).cloned(),
+            ListView::Keys(fields) => fields.key_at(i).map(Val::Str),
         }
     }
 }
@@ -233,7 +237,11 @@ impl<'a> Frame<'a> {
     #[inline(never)] // keeps the frame of `eval`, entered for every node, small
     fn quantify(&mut self, q: &'a Quantifier) -> Outcome<'a> {
         let range = self.eval(&q.range)?;
-        let list = range.as_list().ok_or(Defer)?;
+        // cel walks a map's keys in hash order; no order changes a quantifier's outcome.
+        let list = match &range {
+            Val::Map(fields) => ListView::Keys(fields),
+            other => other.as_list().ok_or(Defer)?,
+        };
         self.locals.truncate(q.depth);
         self.locals.push(Val::Null);
         let (mut pending_error, mut count) = (false, 0usize);
@@ -390,20 +398,34 @@ fn arithmetic<'a>(op: Binary, left: &Val<'a>, right: &Val<'a>) -> Outcome<'a> {
     }
 }
 
-/// `needle in haystack`: list membership by CEL equality, map keys by string.
+/// `needle in haystack`: list membership by CEL equality; in a map, whose keys are all
+/// strings here, a key of another type cel can look up is simply absent.
 fn contains(haystack: &Val<'_>, needle: &Val<'_>) -> Result<bool, Defer> {
     if let Some(list) = haystack.as_list() {
         return Ok((0..list.len()).any(|i| list.get(i).is_some_and(|v| equals(&v, needle))));
     }
-    match (haystack, needle.as_str()) {
-        (Val::Map(fields), Some(key)) => Ok(fields.get(key).is_some()),
-        _ => Err(Defer),
+    let Val::Map(fields) = haystack else {
+        return Err(Defer);
+    };
+    match needle {
+        Val::Int(_) | Val::Double(_) | Val::Bool(_) => Ok(false),
+        _ => Ok(fields.get(needle.as_str().ok_or(Defer)?).is_some()),
     }
 }
 
 fn index<'a>(container: Val<'a>, key: &Val<'_>) -> Outcome<'a> {
-    if let (Some(list), Val::Int(i)) = (container.as_list(), key) {
-        return usize::try_from(*i)
+    if let Some(list) = container.as_list() {
+        let position = match key {
+            Val::Int(i) => *i,
+            // A whole double indexes as the int it equals, as in cel.
+            Val::Double(d)
+                if *d > i64::MIN as f64 && *d < i64::MAX as f64 && (*d as i64) as f64 == *d =>
+            {
+                *d as i64
+            }
+            _ => return Err(Defer),
+        };
+        return usize::try_from(position)
             .ok()
             .and_then(|i| list.get(i))
             .ok_or(Defer);

@@ -212,6 +212,10 @@ impl Generator {
                 }
                 2 => format!("{}[{}]", self.expr(Ty::Strings, d), self.expr(Ty::Int, d)),
                 3 => self.conditional(Ty::Str, d),
+                4 if self.rng.chance(30) => {
+                    let at = *self.rng.pick(&["0.0", "1.0", "0.5", "-1.0"]);
+                    format!("{}[{at}]", self.expr(Ty::Strings, d))
+                }
                 _ => self.leaf(Ty::Str),
             },
             Ty::Strings => match self.rng.below(5) {
@@ -321,19 +325,16 @@ impl Generator {
                 format!("({} == {})", self.expr(ty, d), self.expr(ty, d))
             }
             6 => {
-                if self.rng.chance(50) {
-                    format!(
-                        "({} in {})",
-                        self.expr(Ty::Str, d),
-                        self.expr(Ty::Strings, d)
-                    )
-                } else {
-                    format!(
-                        "({} in {})",
-                        self.expr(Ty::Str, d),
-                        self.expr(Ty::Counts, d)
-                    )
-                }
+                let (needle, haystack) = match self.rng.below(3) {
+                    0 => (Ty::Str, Ty::Strings),
+                    1 => (Ty::Str, Ty::Counts),
+                    // cel looks numbers and bools up in a map too; lists it refuses.
+                    _ => (
+                        *self.rng.pick(&[Ty::Int, Ty::Double, Ty::Bool, Ty::Strings]),
+                        Ty::Counts,
+                    ),
+                };
+                format!("({} in {})", self.expr(needle, d), self.expr(haystack, d))
             }
             7 => {
                 let f = *self.rng.pick(&["startsWith", "endsWith", "contains"]);
@@ -341,10 +342,10 @@ impl Generator {
             }
             8 | 9 => {
                 let macro_name = *self.rng.pick(&["exists", "all", "exists_one"]);
-                let (range, elem) = if self.rng.chance(50) {
-                    (self.expr(Ty::Lines, d), Ty::Line)
-                } else {
-                    (self.expr(Ty::Strings, d), Ty::Str)
+                let (range, elem) = match self.rng.below(5) {
+                    0 | 1 => (self.expr(Ty::Lines, d), Ty::Line),
+                    2 => (self.expr(Ty::Counts, d), Ty::Str),
+                    _ => (self.expr(Ty::Strings, d), Ty::Str),
                 };
                 let (var, body) = self.scoped(elem, |g, d| g.expr(Ty::Bool, d), d);
                 format!("{range}.{macro_name}({var}, {body})")
