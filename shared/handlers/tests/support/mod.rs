@@ -1,6 +1,9 @@
 //! The handler scenarios, written once and run on every store: the embedded one here,
 //! DynamoDB and S3 on a real API server in `aws.rs`.
 
+// Each test binary includes this module and uses the scenarios its store supports.
+#![allow(dead_code)]
+
 use std::future::Future;
 
 use aws_lambda_events::event::sqs::SqsEvent;
@@ -28,6 +31,18 @@ pub fn orders(n: usize) -> Vec<Order> {
     )
 }
 
+/// `n` orders of `n` different customers.
+pub fn distinct_customers(n: usize) -> Vec<Order> {
+    let mut seen = std::collections::HashSet::new();
+    let picked: Vec<Order> = orders(n * 8)
+        .into_iter()
+        .filter(|o| seen.insert(o.customer.id.clone()))
+        .take(n)
+        .collect();
+    assert_eq!(picked.len(), n, "enough customers");
+    picked
+}
+
 /// An SQS event as Lambda delivers it, one message per body.
 pub fn sqs_event(bodies: &[(String, String)]) -> SqsEvent {
     let records: Vec<_> = bodies
@@ -42,7 +57,7 @@ pub fn sqs_event(bodies: &[(String, String)]) -> SqsEvent {
     serde_json::from_value(json!({ "Records": records })).unwrap()
 }
 
-fn messages(orders: &[Order]) -> Vec<(String, String)> {
+pub fn messages(orders: &[Order]) -> Vec<(String, String)> {
     orders
         .iter()
         .map(|o| {

@@ -1,0 +1,107 @@
+//! The handlers over DynamoDB and S3, against a real DynamoDB/S3 API on loopback (moto
+//! server, started by the harness): the same scenarios as on the embedded store.
+
+mod support;
+
+use std::time::Duration;
+
+use packwise_aws::testing::{local_aws, unique_name};
+use packwise_aws::{DynamoStore, RequestCounter, S3Sink, create_table};
+use packwise_core::process::Processor;
+use support::Objects;
+
+struct Bucket {
+    client: aws_sdk_s3::Client,
+    name: String,
+}
+
+impl Objects for Bucket {
+    async fn get(&self, key: &str) -> Option<Vec<u8>> {
+        let object = self
+            .client
+            .get_object()
+            .bucket(&self.name)
+            .key(key)
+            .send()
+            .await
+            .ok()?;
+        Some(object.body.collect().await.ok()?.into_bytes().to_vec())
+    }
+}
+
+async fn store(counter: &RequestCounter) -> DynamoStore {
+    let clients = local_aws().clients(counter);
+    let table = unique_name("packwise-handlers");
+    create_table(&clients.dynamodb, &table).await.unwrap();
+    let store = DynamoStore::new(clients.dynamodb, &table);
+    packwise_synth::demo::install(&store).await.unwrap();
+    store
+}
+
+async fn shop(counter: &RequestCounter) -> (Processor<DynamoStore, S3Sink>, Bucket) {
+    let store = store(counter).await;
+    let s3 = local_aws().clients(counter).s3;
+    let bucket = local_aws().bucket().await;
+    let processor = Processor::new(
+        store,
+        S3Sink::new(s3.clone(), &bucket),
+        Duration::from_secs(60),
+    );
+    (
+        processor,
+        Bucket {
+            client: s3,
+            name: bucket,
+        },
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_messages_fail_alone() {
+    let (processor, objects) = shop(&RequestCounter::new()).await;
+    support::bad_messages_fail_alone(processor, objects).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_redelivered_batch_changes_nothing() {
+    let (processor, objects) = shop(&RequestCounter::new()).await;
+    support::a_redelivered_batch_changes_nothing(processor, objects).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customers_orders_in_one_batch_both_count() {
+    let (processor, objects) = shop(&RequestCounter::new()).await;
+    support::a_customers_orders_in_one_batch_both_count(processor, objects).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rebuild_covers_every_merchant() {
+    support::the_rebuild_covers_every_merchant(store(&RequestCounter::new()).await).await;
+}
+
+/// The design's promise, counted: a batch of ten orders from ten customers is one
+/// BatchGetItem, one transaction per order and one PutObject per order, once the
+/// merchant's campaigns are cached.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_costs_one_read_round_trip_and_one_write_per_order() {
+    let counter = RequestCounter::new();
+    let (processor, _objects) = shop(&counter).await;
+    let orders = support::distinct_customers(10);
+    let warm = support::sqs_event(&support::messages(&orders[..1]));
+    packwise_handlers::handle_order_messages(&processor, &warm, 1).await;
+    counter.reset();
+
+    let event = support::sqs_event(&support::messages(&orders[1..]));
+    let report = packwise_handlers::handle_order_messages(&processor, &event, 1).await;
+
+    assert_eq!((report.processed, report.failed.len()), (9, 0));
+    assert_eq!(counter.count("BatchGetItem"), 1, "{:?}", counter.snapshot());
+    assert_eq!(
+        counter.count("TransactWriteItems"),
+        9,
+        "{:?}",
+        counter.snapshot()
+    );
+    assert_eq!(counter.count("PutObject"), 9, "{:?}", counter.snapshot());
+    assert_eq!(counter.total(), 19, "{:?}", counter.snapshot());
+}
