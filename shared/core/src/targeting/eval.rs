@@ -6,9 +6,10 @@
 //! The evaluator never reports an error itself: `Defer` hands the whole condition to
 //! the cel interpreter, which then gives the answer and the error message. So a value
 //! is returned only where it is certain to be cel's, and `Defer` wherever cel fails or
-//! the case is not worth covering (a comprehension over a map, a double as a list
-//! index). This stays sound under `&&`, `||` and `exists`/`all`, which forgive an error
-//! only beside an operand that decides the result whatever the other one is.
+//! the case is not covered (a `map` or `filter` over a map, whose order cel leaves to
+//! hashing). This stays sound under `&&`, `||` and `exists`/`all`, which forgive an error
+//! only beside an operand that decides the result whatever the other one is, so a
+//! deferred operand there gives cel's answer too.
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
@@ -124,13 +125,6 @@ impl<'a> Frame<'a> {
             Node::Const(d) => Val::of(d),
             Node::Slot(i) => self.slot(*i)?,
             Node::Local(depth) => self.local(*depth)?,
-            Node::List(items) => {
-                let items = items
-                    .iter()
-                    .map(|n| self.eval(n))
-                    .collect::<Result<Vec<_>, _>>()?;
-                Val::Items(Rc::new(items))
-            }
             // As cel: the right side's own error wins; an unusable left side is forgiven
             // only beside the absorbing value.
             Node::And(sides) => {
@@ -156,11 +150,6 @@ impl<'a> Frame<'a> {
                 }
             }
             Node::Not(inner) => Val::Bool(!boolean(self.eval(inner))?),
-            Node::Negate(inner) => match self.eval(inner)? {
-                Val::Int(i) => Val::Int(i.checked_neg().ok_or(Defer)?),
-                Val::Double(d) => Val::Double(-d),
-                _ => return Err(Defer),
-            },
             Node::Conditional(parts) => {
                 let branch = if boolean(self.eval(&parts[0]))? {
                     &parts[1]
@@ -174,6 +163,34 @@ impl<'a> Frame<'a> {
                 let right = self.operand(&sides[1])?;
                 binary(*op, left, right)?
             }
+            Node::List(_)
+            | Node::Negate(_)
+            | Node::Select(..)
+            | Node::Has(..)
+            | Node::Size(_)
+            | Node::Text(..) => return self.eval_other(node),
+            Node::Quantifier(q) => return self.quantify(q),
+            Node::Collect(collect) => return self.collect(collect),
+        })
+    }
+
+    /// The nodes conditions use less, kept out of `eval`, which runs for every node, so
+    /// that its frame stays small.
+    #[inline(never)]
+    fn eval_other(&mut self, node: &'a Node) -> Outcome<'a> {
+        Ok(match node {
+            Node::List(items) => {
+                let items = items
+                    .iter()
+                    .map(|n| self.eval(n))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Val::Items(Rc::new(items))
+            }
+            Node::Negate(inner) => match self.eval(inner)? {
+                Val::Int(i) => Val::Int(i.checked_neg().ok_or(Defer)?),
+                Val::Double(d) => Val::Double(-d),
+                _ => return Err(Defer),
+            },
             Node::Select(operand, field) => match self.eval(operand)? {
                 Val::Map(fields) => Val::of(fields.get(field).ok_or(Defer)?),
                 _ => return Err(Defer),
@@ -203,8 +220,7 @@ impl<'a> Frame<'a> {
                     TextTest::Contains => target.contains(needle),
                 })
             }
-            Node::Quantifier(q) => return self.quantify(q),
-            Node::Collect(collect) => return self.collect(collect),
+            _ => unreachable!("evaluated by `eval`"),
         })
     }
 
@@ -214,19 +230,21 @@ impl<'a> Frame<'a> {
             Operand::Const(d) => Ok(Val::of(d)),
             Operand::Slot(i) => self.slot(*i),
             Operand::Local(depth) => self.local(*depth),
-            Operand::LocalField(depth, field) => match self.local(*depth)? {
-                Val::Map(fields) => Ok(Val::of(fields.get(field).ok_or(Defer)?)),
+            Operand::LocalField(depth, field) => match self.locals.get(*depth) {
+                Some(Val::Map(fields)) => Ok(Val::of(fields.get(field).ok_or(Defer)?)),
                 _ => Err(Defer),
             },
             Operand::Node(node) => self.eval(node),
         }
     }
 
+    #[inline(always)]
     fn slot(&self, i: usize) -> Outcome<'a> {
         let datum = self.slots.get(i).and_then(Option::as_ref).ok_or(Defer)?;
         Ok(Val::of(datum))
     }
 
+    #[inline(always)]
     fn local(&self, depth: usize) -> Outcome<'a> {
         self.locals.get(depth).cloned().ok_or(Defer)
     }

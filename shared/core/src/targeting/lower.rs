@@ -7,7 +7,7 @@ use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue, operators};
 
 use super::datum::{Datum, Fields};
 
-/// Where a name of the condition is read from at run time.
+/// A condition lowered for the fast path: names resolved to slots, literals built.
 #[derive(Debug)]
 pub enum Node {
     Const(Datum<'static>),
