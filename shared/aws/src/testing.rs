@@ -198,3 +198,115 @@ fn probe(address: &str) -> Result<(), String> {
         Err(format!("answered {}", String::from_utf8_lossy(&head)))
     }
 }
+
+/// A stand-in for the Lambda Runtime API, enough to run a function binary for real in a
+/// test: it hands out the given events one by one and collects what the function
+/// answers. (cargo-lambda's emulator needs its own install and a build per run; this is
+/// the protocol's few lines.)
+pub mod runtime_api {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::{TcpListener, TcpStream};
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// What the function answered to one event.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum Answer {
+        Response(String),
+        /// An invocation error (`/error`) or an init error, with the body the runtime sent.
+        Error(String),
+    }
+
+    pub struct RuntimeApi {
+        /// `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`.
+        pub address: String,
+        answers: mpsc::Receiver<Answer>,
+    }
+
+    impl RuntimeApi {
+        /// Serves `events` in order; after the last, a request for the next event waits
+        /// until the test ends.
+        pub fn serve(events: Vec<String>) -> RuntimeApi {
+            let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+            let address = listener.local_addr().expect("bound").to_string();
+            let (tx, answers) = mpsc::channel();
+            std::thread::spawn(move || {
+                let mut pending = events.into_iter().enumerate();
+                for stream in listener.incoming() {
+                    let Ok(stream) = stream else { return };
+                    if !serve_one(stream, &mut pending, &tx) {
+                        return;
+                    }
+                }
+            });
+            RuntimeApi { address, answers }
+        }
+
+        /// The next answer, or `None` if none came in time.
+        pub fn answer(&self, timeout: Duration) -> Option<Answer> {
+            self.answers.recv_timeout(timeout).ok()
+        }
+    }
+
+    /// Handles one HTTP request; `false` once there is nothing more to hand out.
+    fn serve_one(
+        mut stream: TcpStream,
+        pending: &mut impl Iterator<Item = (usize, String)>,
+        answers: &mpsc::Sender<Answer>,
+    ) -> bool {
+        let mut reader = BufReader::new(stream.try_clone().expect("stream clone"));
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line).is_err() {
+            return true;
+        }
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            if reader.read_line(&mut header).is_err() || header.trim().is_empty() {
+                break;
+            }
+            if let Some((name, value)) = header.split_once(':')
+                && name.eq_ignore_ascii_case("content-length")
+            {
+                length = value.trim().parse().unwrap_or(0);
+            }
+        }
+        let mut body = vec![0u8; length];
+        let _ = reader.read_exact(&mut body);
+        let body = String::from_utf8_lossy(&body).into_owned();
+        let path = request_line.split_whitespace().nth(1).unwrap_or("");
+        if path.ends_with("/invocation/next") {
+            let Some((n, event)) = pending.next() else {
+                // Hold the connection: the function waits for work until the test ends.
+                std::thread::sleep(Duration::from_secs(3600));
+                return false;
+            };
+            let deadline = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .expect("clock after 1970")
+                .as_millis()
+                + 60_000;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: application/json\r\n\
+                 Lambda-Runtime-Aws-Request-Id: request-{n}\r\n\
+                 Lambda-Runtime-Deadline-Ms: {deadline}\r\n\
+                 Lambda-Runtime-Invoked-Function-Arn: arn:aws:lambda:us-east-1:123456789012:function:test\r\n\
+                 Content-Length: {}\r\n\r\n{event}",
+                event.len()
+            );
+        } else {
+            let answer = if path.ends_with("/response") {
+                Answer::Response(body)
+            } else {
+                Answer::Error(body)
+            };
+            let _ = answers.send(answer);
+            let _ = write!(
+                stream,
+                "HTTP/1.1 202 Accepted\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+            );
+        }
+        true
+    }
+}
