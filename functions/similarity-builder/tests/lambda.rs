@@ -1,0 +1,80 @@
+//! The built `similarity-builder` binary run as Lambda runs it, on the scheduler's `{}`.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
+use packwise_aws::testing::{local_aws, unique_name};
+use packwise_aws::{DynamoStore, RequestCounter, create_table};
+use packwise_core::ports::{ConfigStore, OrderStore};
+use packwise_synth::{Generator, demo};
+use serde_json::{Value, json};
+
+async fn run(table: &str, events: Vec<String>) -> Vec<Option<Answer>> {
+    let runtime = RuntimeApi::serve(events.clone());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_similarity-builder"))
+        .env_clear()
+        .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
+        .env("AWS_LAMBDA_FUNCTION_NAME", "similarity-builder")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048")
+        .env(
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            "/aws/lambda/similarity-builder",
+        )
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_ENDPOINT_URL", &local_aws().endpoint)
+        .env("PACKWISE_TABLE", table)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the similarity-builder binary starts");
+    let answers = events
+        .iter()
+        .map(|_| runtime.answer(Duration::from_secs(60)))
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_scheduled_event_rebuilds_every_merchant_and_a_bad_one_is_refused() {
+    let clients = local_aws().clients(&RequestCounter::new());
+    let table = unique_name("packwise-fn");
+    create_table(&clients.dynamodb, &table).await.unwrap();
+    let store = DynamoStore::new(clients.dynamodb, &table);
+    store.put_settings(&demo::settings()).await.unwrap();
+    let generator = Generator::new(4);
+    let customers = generator.customers(15);
+    let history = generator.history(
+        &customers,
+        NaiveDate::from_ymd_opt(2026, 11, 23)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap()
+            .and_utc(),
+    );
+    for order in &history {
+        store.import_history(order).await.unwrap();
+    }
+    let skus = packwise_core::similar::co_purchase_of_orders(&history, 20).len();
+
+    let answers = run(&table, vec!["{}".into(), r#"{"merchant": 5}"#.into()]).await;
+
+    let Some(Answer::Response(body)) = &answers[0] else {
+        panic!("{answers:?}")
+    };
+    let body: Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["rebuilt"][0]["merchant"], demo::MERCHANT);
+    assert_eq!(body["rebuilt"][0]["orders"], json!(history.len()));
+    assert_eq!(body["rebuilt"][0]["skus"], json!(skus));
+    let Some(Answer::Error(error)) = &answers[1] else {
+        panic!("{answers:?}")
+    };
+    assert!(error.contains("`merchant` must be a string"), "{error}");
+}
