@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, S3Sink, create_table};
+use packwise_core::ports::OrderStore;
 use packwise_core::process::Processor;
 use support::Objects;
 
@@ -104,4 +105,52 @@ async fn a_batch_costs_one_read_round_trip_and_one_write_per_order() {
     );
     assert_eq!(counter.count("PutObject"), 9, "{:?}", counter.snapshot());
     assert_eq!(counter.total(), 19, "{:?}", counter.snapshot());
+}
+
+/// The instruction cannot be written after the commit (here: its bucket is missing). The
+/// message goes back to the queue; once the bucket is there, the redelivery writes the
+/// committed instruction's exact bytes and decides nothing again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_object_not_written_after_the_commit_is_written_on_redelivery() {
+    let counter = RequestCounter::new();
+    let store = store(&counter).await;
+    let s3 = local_aws().clients(&counter).s3;
+    let bucket = unique_name("packwise-late");
+    let processor = Processor::new(
+        store,
+        S3Sink::new(s3.clone(), &bucket),
+        Duration::from_secs(60),
+    );
+    let order = support::distinct_customers(1).remove(0);
+    let event = support::sqs_event(&support::messages(std::slice::from_ref(&order)));
+
+    let first = packwise_handlers::handle_order_messages(&processor, &event, 1).await;
+    assert_eq!(first.processed, 0);
+    assert_eq!(first.failed.len(), 1);
+    assert!(
+        first.failed[0].reason.contains(&bucket),
+        "{:?}",
+        first.failed
+    );
+    let committed = processor
+        .store
+        .processed(&order.merchant, &order.order_id)
+        .await
+        .unwrap()
+        .expect("the commit happened before the write");
+
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    let again = packwise_handlers::handle_order_messages(&processor, &event, 1).await;
+    assert_eq!(
+        (again.processed, again.replayed, again.failed.len()),
+        (1, 1, 0)
+    );
+    let written = Bucket {
+        client: s3,
+        name: bucket,
+    }
+    .get(&committed.instruction_key)
+    .await
+    .expect("written on redelivery");
+    assert_eq!(written, committed.instruction.as_bytes());
 }
