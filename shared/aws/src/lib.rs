@@ -9,3 +9,7 @@ pub mod testing;
 pub use counting::RequestCounter;
 pub use s3_sink::S3Sink;
 pub use settings::{AwsSettings, Clients, SettingsError};
+
+mod dynamo;
+pub use dynamo::DynamoStore;
+pub use dynamo::table::create_table;

@@ -1,0 +1,133 @@
+//! Merchant configuration: settings, campaigns, inserts with their live stock.
+
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use packwise_core::ports::{ConfigStore, Expect, StoreError, StoreResult};
+use packwise_core::{Campaign, Insert, MerchantSettings};
+
+use super::errors::unavailable;
+use super::items::{document, document_item, n, s};
+use super::keys::{
+    CAMPAIGN_PREFIX, GSI1, GSI1PK, GSI1SK, INSERT_PREFIX, Key, MERCHANTS, merchant_partition,
+};
+use super::store::DynamoStore;
+
+impl ConfigStore for DynamoStore {
+    async fn settings(&self, merchant: &str) -> StoreResult<Option<MerchantSettings>> {
+        self.get_document(&Key::settings(merchant)).await
+    }
+
+    /// The settings item is also the merchant's entry in the gsi1 list of merchants.
+    async fn put_settings(&self, settings: &MerchantSettings) -> StoreResult<()> {
+        let merchant = &settings.merchant;
+        let mut item = document_item(&Key::settings(merchant), settings)?;
+        item.insert(GSI1PK.into(), s(MERCHANTS));
+        item.insert(GSI1SK.into(), s(merchant));
+        self.client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+
+    /// From the index, which DynamoDB updates shortly after a write (eventually
+    /// consistent): a merchant created a moment ago may be missing for that moment.
+    async fn merchants(&self) -> StoreResult<Vec<String>> {
+        let mut merchants = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .client
+                .query()
+                .table_name(self.table.as_ref())
+                .index_name(GSI1)
+                .key_condition_expression("gsi1pk = :merchants")
+                .expression_attribute_values(":merchants", s(MERCHANTS))
+                .projection_expression("gsi1sk")
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| unavailable("Query", e))?;
+            for item in out.items.unwrap_or_default() {
+                if let Some(Ok(m)) = item.get(GSI1SK).map(|v| v.as_s()) {
+                    merchants.push(m.clone());
+                }
+            }
+            match out.last_evaluated_key {
+                Some(key) if !key.is_empty() => start = Some(key),
+                _ => break,
+            }
+        }
+        // Index order is byte order already; sorting keeps the promise whatever the index.
+        merchants.sort();
+        merchants.dedup();
+        Ok(merchants)
+    }
+
+    async fn campaigns(&self, merchant: &str) -> StoreResult<Vec<Campaign>> {
+        self.query_prefix(&merchant_partition(merchant), CAMPAIGN_PREFIX)
+            .await?
+            .into_iter()
+            .map(document)
+            .collect()
+    }
+
+    async fn put_campaign(
+        &self,
+        merchant: &str,
+        campaign: &Campaign,
+        expect: Expect,
+    ) -> StoreResult<()> {
+        let item = document_item(&Key::campaign(merchant, &campaign.id), campaign)?;
+        let put = self
+            .client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(item));
+        let put = match expect {
+            Expect::Any => put,
+            Expect::Absent => put.condition_expression("attribute_not_exists(pk)"),
+            Expect::Version(v) => put
+                .condition_expression("version = :expected")
+                .expression_attribute_values(":expected", n(v)),
+        };
+        match put.send().await {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("ConditionalCheckFailedException") => {
+                Err(StoreError::VersionConflict {
+                    what: format!("campaign {}", campaign.id),
+                    expected: match expect {
+                        Expect::Version(v) => Some(v),
+                        Expect::Absent | Expect::Any => None,
+                    },
+                })
+            }
+            Err(e) => Err(unavailable("PutItem", e)),
+        }
+    }
+
+    /// Each insert item holds its live stock per centre in its `stock` map attribute,
+    /// the one commits decrement, so the definition and stock read back together.
+    async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {
+        self.query_prefix(&merchant_partition(merchant), INSERT_PREFIX)
+            .await?
+            .into_iter()
+            .map(document)
+            .collect()
+    }
+
+    /// Replaces the definition and the stock per centre at once.
+    async fn put_insert(&self, merchant: &str, insert: &Insert) -> StoreResult<()> {
+        let item = document_item(&Key::insert(merchant, &insert.sku), insert)?;
+        self.client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,18 @@
+//! The storage ports over one DynamoDB table: see the crate's README for the key design,
+//! the access patterns and the budget shards.
+
+mod batch_get;
+mod commit;
+mod config_store;
+mod customers;
+mod errors;
+mod history;
+mod items;
+mod keys;
+mod load;
+mod order_store;
+mod shards;
+mod store;
+pub mod table;
+
+pub use store::DynamoStore;

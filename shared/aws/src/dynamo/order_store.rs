@@ -1,0 +1,124 @@
+//! The order port: one read and one transaction per order, and the lookups around them.
+
+use std::collections::BTreeMap;
+
+use packwise_core::Order;
+use packwise_core::decide::IssuedCoupon;
+use packwise_core::ports::{
+    Commit, CommitOutcome, CustomerAttributes, HistoryPage, OrderContext, OrderKeys, OrderStore,
+    ProcessedOrder, StoreResult,
+};
+use packwise_core::profile::{CustomerProfile, OrderSummary};
+use packwise_core::similar::SimilarItems;
+
+use super::errors::unavailable;
+use super::items::{count, document_item};
+use super::keys::Key;
+use super::load::{counter_keys, counter_name};
+use super::store::DynamoStore;
+
+impl OrderStore for DynamoStore {
+    async fn load(&self, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
+        let mut contexts = self.load_orders(std::slice::from_ref(keys)).await?;
+        Ok(contexts.pop().expect("one order, one context"))
+    }
+
+    /// One BatchGetItem for every key of every order.
+    async fn load_many(&self, keys: &[OrderKeys<'_>]) -> StoreResult<Vec<OrderContext>> {
+        self.load_orders(keys).await
+    }
+
+    async fn commit(&self, commit: &Commit) -> StoreResult<CommitOutcome> {
+        self.commit_order(commit).await
+    }
+
+    /// One transaction per order, one after the other: each must see the ones before it
+    /// and none after a conflict may land, which concurrent transactions could not promise
+    /// (a later order could take the stock an earlier one then misses).
+    async fn commit_many(&self, commits: &[Commit]) -> StoreResult<Vec<CommitOutcome>> {
+        let mut outcomes = Vec::with_capacity(commits.len());
+        for commit in commits {
+            let outcome = self.commit_order(commit).await?;
+            let conflict = matches!(outcome, CommitOutcome::Conflict(_));
+            outcomes.push(outcome);
+            if conflict {
+                break;
+            }
+        }
+        Ok(outcomes)
+    }
+
+    async fn profile(
+        &self,
+        merchant: &str,
+        customer: &str,
+    ) -> StoreResult<Option<CustomerProfile>> {
+        self.get_document(&Key::profile(merchant, customer)).await
+    }
+
+    async fn put_customer_attributes(
+        &self,
+        merchant: &str,
+        customer: &str,
+        attributes: &CustomerAttributes,
+    ) -> StoreResult<CustomerProfile> {
+        self.apply_attributes(merchant, customer, attributes).await
+    }
+
+    async fn import_history(&self, order: &Order) -> StoreResult<bool> {
+        self.import_order(order).await
+    }
+
+    async fn history(&self, merchant: &str, customer: &str) -> StoreResult<Vec<OrderSummary>> {
+        self.customer_history(merchant, customer).await
+    }
+
+    async fn history_page(
+        &self,
+        merchant: &str,
+        segment: u32,
+        segments: u32,
+        cursor: Option<&str>,
+    ) -> StoreResult<HistoryPage> {
+        self.merchant_history_page(merchant, segment, segments, cursor)
+            .await
+    }
+
+    async fn coupon(&self, merchant: &str, code: &str) -> StoreResult<Option<IssuedCoupon>> {
+        self.get_document(&Key::coupon(merchant, code)).await
+    }
+
+    /// Every counter of the campaign, summed over its shards (one batch read).
+    async fn counters(&self, merchant: &str, campaign: &str) -> StoreResult<BTreeMap<String, u64>> {
+        let keys: Vec<Key> = counter_keys(merchant, campaign).collect();
+        let mut totals = BTreeMap::new();
+        for item in self.batch_get(&keys).await?.values() {
+            for name in item.keys() {
+                if let Some(counter) = counter_name(name) {
+                    *totals.entry(counter.to_string()).or_default() += count(item, name)?;
+                }
+            }
+        }
+        Ok(totals)
+    }
+
+    async fn processed(
+        &self,
+        merchant: &str,
+        order_id: &str,
+    ) -> StoreResult<Option<ProcessedOrder>> {
+        self.get_document(&Key::processed(merchant, order_id)).await
+    }
+
+    async fn put_similar(&self, merchant: &str, items: &SimilarItems) -> StoreResult<()> {
+        let item = document_item(&Key::similar(merchant, &items.sku), items)?;
+        self.client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+}
