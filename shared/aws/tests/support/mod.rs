@@ -16,6 +16,12 @@ use tokio::sync::Semaphore;
 /// Deletes its table when the test is done.
 pub struct DropTable(String);
 
+impl DropTable {
+    pub fn new(table: &str) -> DropTable {
+        DropTable(table.to_string())
+    }
+}
+
 impl Drop for DropTable {
     /// `Drop` cannot await, and the test's runtime may be shutting down: delete on a
     /// thread of its own with a small runtime that ends with it. Best effort; a table
@@ -44,7 +50,7 @@ pub async fn fresh_table(counter: &RequestCounter) -> (DynamoStore, DropTable) {
         .await
         .unwrap_or_else(|e| panic!("creating table {table}: {e}"));
     counter.reset();
-    (DynamoStore::new(client, &table), DropTable(table))
+    (DynamoStore::new(client, &table), DropTable::new(&table))
 }
 
 /// A client of the local API that counts its requests and hands moto one write at a time.
