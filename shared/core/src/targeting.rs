@@ -28,6 +28,7 @@ use rust_decimal::prelude::ToPrimitive;
 use crate::order::Order;
 use crate::profile::CustomerProfile;
 use crate::validation::Problems;
+use datum::Datum;
 
 /// Everything a condition can see about one decision.
 pub struct Facts<'a> {
@@ -36,8 +37,6 @@ pub struct Facts<'a> {
     pub derived: &'a Derived,
     pub now: DateTime<Utc>,
 }
-
-pub use datum::Datum;
 
 /// Reads a variable's value; strings are borrowed from the order and the profile.
 type Build = for<'o> fn(&Facts<'o>) -> Datum<'o>;
