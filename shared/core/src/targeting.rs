@@ -320,6 +320,8 @@ fn collect_needs(
             {
                 let path = format!("{root}.{}", select.field);
                 match VARIABLES.iter().position(|v| v.path == path) {
+                    // cel tests `has(customer.tags)` on the root's map: bind it.
+                    Some(_) if select.test => needs.add_root(root),
                     Some(i) => needs.0 |= 1 << i,
                     None => unknown.push(path),
                 }
@@ -695,5 +697,27 @@ mod tests {
         let lines =
             check(r#"order.lines.exists(l, l.category == "tea" && l.quantity >= 2)"#).unwrap();
         assert_eq!(evaluate(&lines, &vars), Ok(true));
+    }
+
+    #[test]
+    fn a_presence_test_sees_the_variables_it_names() {
+        let order: Order =
+            serde_json::from_str(crate::samples::ORDER_JSON).expect("sample order parses");
+        let profile = CustomerProfile::new(&order.merchant, &order.customer.id);
+        let derived = Derived {
+            needs_guide: false,
+            free_shipping_gap: Decimal::ZERO,
+        };
+        let facts = Facts {
+            order: &order,
+            profile: &profile,
+            derived: &derived,
+            now: order.placed_at,
+        };
+        let condition = check("has(order.skus) && has(customer.tags)").unwrap();
+        // Only what this condition needs, as decide builds them.
+        let vars = Variables::build(&facts, condition.needs);
+        assert_eq!(evaluate(&condition, &vars), Ok(true));
+        assert!(condition.is_fast());
     }
 }

@@ -350,6 +350,10 @@ impl Generator {
                 let (var, body) = self.scoped(elem, |g, d| g.expr(Ty::Bool, d), d);
                 format!("{range}.{macro_name}({var}, {body})")
             }
+            10 if self.rng.chance(30) => {
+                let path = self.rng.pick(VARIABLES).path;
+                format!("has({path})")
+            }
             10 => {
                 let field = *self.rng.pick(&["sku", "category", "color"]);
                 format!("has({}.{field})", self.expr(Ty::Line, d))

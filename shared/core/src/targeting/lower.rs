@@ -147,9 +147,11 @@ pub fn lower(expr: &IdedExpr, names: &mut Names<'_>) -> Option<Node> {
                 _ => None,
             };
             match (root_name, select.test) {
-                // `has(customer.tags)` is resolved by cel against the root's map, which
-                // is only bound when some condition uses the root itself.
-                (Some(_), true) => return None,
+                // cel tests `has(customer.tags)` on the root's map.
+                (Some(root), true) => Node::Has(
+                    Box::new(Node::Slot((names.slot_of)(root)?)),
+                    select.field.clone(),
+                ),
                 (Some(root), false) => {
                     Node::Slot((names.slot_of)(&format!("{root}.{}", select.field))?)
                 }
