@@ -339,3 +339,28 @@ async fn sixteen_segments_read_one_history_shard_each() {
         assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rebuild_writes_similar_items_25_to_a_request() {
+    let counter = RequestCounter::new();
+    let (store, _table) = support::fresh_table(&counter).await;
+    let mut lists: Vec<_> = (0..60)
+        .map(|i| samples::similar(&format!("SKU-{i}"), &["MUG", "HONEY"]))
+        .collect();
+    lists.push(samples::similar("SKU-0", &["SPOON"]));
+    store.put_similar_many("acme", &lists).await.unwrap();
+    assert_eq!(
+        counter.snapshot(),
+        BTreeMap::from([("DynamoDB.BatchWriteItem".to_string(), 3)])
+    );
+    let mut order = samples::order("acme", "O-1", "c1", "2026-03-01T10:00:00Z");
+    order.lines = vec![
+        samples::line("SKU-0", "misc"),
+        samples::line("SKU-59", "misc"),
+    ];
+    let ctx = store.load(&samples::keys(&order, &[], &[])).await.unwrap();
+    assert_eq!(
+        ctx.similar,
+        vec![samples::similar("SKU-0", &["SPOON"]), lists[59].clone()]
+    );
+}

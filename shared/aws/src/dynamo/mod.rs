@@ -2,6 +2,7 @@
 //! the access patterns and the budget shards.
 
 mod batch_get;
+mod batch_put;
 mod commit;
 mod config_store;
 mod customers;

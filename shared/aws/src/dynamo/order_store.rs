@@ -110,6 +110,18 @@ impl OrderStore for DynamoStore {
         self.get_document(&Key::processed(merchant, order_id)).await
     }
 
+    /// BatchWriteItem, 25 lists to a request. A request may not hold one key twice: the
+    /// last list given for a SKU is the one stored, as one put after another would do.
+    async fn put_similar_many(&self, merchant: &str, items: &[SimilarItems]) -> StoreResult<()> {
+        let last_per_sku: BTreeMap<&str, &SimilarItems> =
+            items.iter().map(|list| (list.sku.as_str(), list)).collect();
+        let items = last_per_sku
+            .into_values()
+            .map(|list| document_item(&Key::similar(merchant, &list.sku), list))
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.batch_put(items).await
+    }
+
     async fn put_similar(&self, merchant: &str, items: &SimilarItems) -> StoreResult<()> {
         let item = document_item(&Key::similar(merchant, &items.sku), items)?;
         self.client
