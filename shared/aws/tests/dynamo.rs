@@ -364,3 +364,75 @@ async fn a_rebuild_writes_similar_items_25_to_a_request() {
         vec![samples::similar("SKU-0", &["SPOON"]), lists[59].clone()]
     );
 }
+
+/// An endpoint that answers every request with `status` and a DynamoDB error of `kind`.
+fn answering(status: u16, kind: &'static str) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut buf = [0u8; 65536];
+            let _ = stream.read(&mut buf);
+            let body = format!(
+                r#"{{"__type":"com.amazonaws.dynamodb.v20120810#{kind}","message":"{kind}"}}"#
+            );
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status} X\r\ncontent-type: application/x-amz-json-1.0\r\n\
+                 content-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    endpoint
+}
+
+/// A store whose client talks to `endpoint`, retrying twice at most.
+fn store_at(endpoint: String) -> DynamoStore {
+    let config = aws_sdk_dynamodb::config::Builder::from(&local_aws().sdk_config())
+        .endpoint_url(endpoint)
+        .retry_config(
+            aws_sdk_dynamodb::config::retry::RetryConfig::standard()
+                .with_max_attempts(2)
+                .with_initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build();
+    DynamoStore::new(aws_sdk_dynamodb::Client::from_conf(config), "any")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_server_errors_and_lost_connections_are_unavailable_and_retryable() {
+    // A port nothing listens on: every request fails to connect.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let nobody = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let endpoints = [
+        nobody,
+        answering(500, "InternalServerError"),
+        answering(503, "ServiceUnavailable"),
+        answering(400, "ThrottlingException"),
+        answering(400, "ProvisionedThroughputExceededException"),
+    ];
+    let order = samples::order("acme", "O-1", "c1", "2026-03-01T10:00:00Z");
+    for endpoint in endpoints {
+        let store = store_at(endpoint.clone());
+        let load = store
+            .load(&samples::keys(&order, &[], &[]))
+            .await
+            .unwrap_err();
+        let commit = store
+            .commit(&samples::commit(&order, None))
+            .await
+            .unwrap_err();
+        let settings = store.settings("acme").await.unwrap_err();
+        for err in [load, commit, settings] {
+            assert!(
+                matches!(err, StoreError::Unavailable(_)),
+                "{endpoint}: {err:?}"
+            );
+            assert!(err.is_retryable());
+        }
+    }
+}
