@@ -512,7 +512,7 @@ pub struct Variables<'o> {
 /// non-boolean result, on the cel interpreter, so results and messages are cel's.
 pub fn evaluate(condition: &Condition, vars: &Variables<'_>) -> Result<bool, ConditionError> {
     if let Some(node) = &condition.fast
-        && let Ok(eval::Val::Bool(b)) = eval::run(node, &vars.slots)
+        && let Ok(b) = eval::run(node, &vars.slots)
     {
         return Ok(b);
     }

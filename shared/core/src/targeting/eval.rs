@@ -98,13 +98,14 @@ impl<'a> ListView<'_, 'a> {
     }
 }
 
-/// Runs a condition against one order's slots.
-pub fn run<'a>(node: &'a Node, slots: &'a [Option<Datum<'a>>]) -> Outcome<'a> {
+/// Runs a condition against one order's slots: its value when it gives true or false,
+/// `Defer` for anything else, a non-boolean result included.
+pub fn run<'a>(node: &'a Node, slots: &'a [Option<Datum<'a>>]) -> Result<bool, Defer> {
     let mut frame = Frame {
         slots,
         locals: Vec::new(),
     };
-    frame.eval(node)
+    frame.test(node)
 }
 
 struct Frame<'a> {
@@ -125,33 +126,9 @@ impl<'a> Frame<'a> {
             Node::Const(d) => Val::of(d),
             Node::Slot(i) => self.slot(*i)?,
             Node::Local(depth) => self.local(*depth)?,
-            // As cel: the right side's own error wins; an unusable left side is forgiven
-            // only beside the absorbing value.
-            Node::And(sides) => {
-                let left = boolean(self.eval(&sides[0]));
-                if left == Ok(false) {
-                    return Ok(Val::Bool(false));
-                }
-                match (left, self.eval(&sides[1])?) {
-                    (Ok(true), Val::Bool(right)) => Val::Bool(right),
-                    (Err(Defer), Val::Bool(false)) => Val::Bool(false),
-                    _ => return Err(Defer),
-                }
-            }
-            Node::Or(sides) => {
-                let left = boolean(self.eval(&sides[0]));
-                if left == Ok(true) {
-                    return Ok(Val::Bool(true));
-                }
-                match (left, self.eval(&sides[1])?) {
-                    (Ok(false), Val::Bool(right)) => Val::Bool(right),
-                    (Err(Defer), Val::Bool(true)) => Val::Bool(true),
-                    _ => return Err(Defer),
-                }
-            }
-            Node::Not(inner) => Val::Bool(!boolean(self.eval(inner))?),
+            Node::And(_) | Node::Or(_) | Node::Not(_) => Val::Bool(self.test(node)?),
             Node::Conditional(parts) => {
-                let branch = if boolean(self.eval(&parts[0]))? {
+                let branch = if self.test(&parts[0])? {
                     &parts[1]
                 } else {
                     &parts[2]
@@ -172,6 +149,63 @@ impl<'a> Frame<'a> {
             Node::Quantifier(q) => return self.quantify(q),
             Node::Collect(collect) => return self.collect(collect),
         })
+    }
+
+    /// Evaluates a node that must give a bool, as conditions, connectives and predicates
+    /// do: a bool is returned in a register where a value is not, and comparisons give
+    /// theirs without being wrapped.
+    fn test(&mut self, node: &'a Node) -> Result<bool, Defer> {
+        match node {
+            // As cel: the right side's own error wins; an unusable left side is forgiven
+            // only beside the absorbing value.
+            Node::And(sides) => {
+                let left = self.test(&sides[0]);
+                if left == Ok(false) {
+                    return Ok(false);
+                }
+                match (left, self.test(&sides[1])?) {
+                    (Ok(true), right) => Ok(right),
+                    (Err(Defer), false) => Ok(false),
+                    _ => Err(Defer),
+                }
+            }
+            Node::Or(sides) => {
+                let left = self.test(&sides[0]);
+                if left == Ok(true) {
+                    return Ok(true);
+                }
+                match (left, self.test(&sides[1])?) {
+                    (Ok(false), right) => Ok(right),
+                    (Err(Defer), true) => Ok(true),
+                    _ => Err(Defer),
+                }
+            }
+            Node::Not(inner) => Ok(!self.test(inner)?),
+            Node::Conditional(parts) => {
+                let branch = if self.test(&parts[0])? {
+                    &parts[1]
+                } else {
+                    &parts[2]
+                };
+                self.test(branch)
+            }
+            Node::Binary(op, sides) => {
+                let left = self.operand(&sides[0])?;
+                let right = self.operand(&sides[1])?;
+                let ordered = |accept: fn(Ordering) -> bool| compare(&left, &right).map(accept);
+                match op {
+                    Binary::Equals => Ok(equals(&left, &right)),
+                    Binary::NotEquals => Ok(!equals(&left, &right)),
+                    Binary::Less => ordered(Ordering::is_lt),
+                    Binary::LessEquals => ordered(Ordering::is_le),
+                    Binary::Greater => ordered(Ordering::is_gt),
+                    Binary::GreaterEquals => ordered(Ordering::is_ge),
+                    Binary::In => contains(&right, &left),
+                    _ => boolean(binary(*op, left, right)),
+                }
+            }
+            _ => boolean(self.eval(node)),
+        }
     }
 
     /// The nodes conditions use less, kept out of `eval`, which runs for every node, so
@@ -265,13 +299,13 @@ impl<'a> Frame<'a> {
         let (mut pending_error, mut count) = (false, 0usize);
         for i in 0..list.len() {
             self.locals[q.depth] = list.get(i).ok_or(Defer)?;
-            match (q.kind, self.eval(&q.predicate)) {
-                (Quantify::Exists, Ok(Val::Bool(true))) => return Ok(Val::Bool(true)),
-                (Quantify::All, Ok(Val::Bool(false))) => return Ok(Val::Bool(false)),
-                (Quantify::Exists | Quantify::All, Ok(Val::Bool(_))) => {}
-                (Quantify::Exists | Quantify::All, _) => pending_error = true,
-                (Quantify::ExistsOne, Ok(Val::Bool(b))) => count += usize::from(b),
-                (Quantify::ExistsOne, _) => return Err(Defer),
+            match (q.kind, self.test(&q.predicate)) {
+                (Quantify::Exists, Ok(true)) => return Ok(Val::Bool(true)),
+                (Quantify::All, Ok(false)) => return Ok(Val::Bool(false)),
+                (Quantify::Exists | Quantify::All, Ok(_)) => {}
+                (Quantify::Exists | Quantify::All, Err(Defer)) => pending_error = true,
+                (Quantify::ExistsOne, Ok(b)) => count += usize::from(b),
+                (Quantify::ExistsOne, Err(Defer)) => return Err(Defer),
             }
         }
         match q.kind {
@@ -290,12 +324,12 @@ impl<'a> Frame<'a> {
         self.locals.truncate(collect.depth);
         self.locals.push(Val::Null);
         for i in 0..list.len() {
-            if !boolean(self.eval(&collect.condition))? {
+            if !self.test(&collect.condition)? {
                 break;
             }
             self.locals[collect.depth] = list.get(i).ok_or(Defer)?;
             if let Some(guard) = &collect.guard
-                && !boolean(self.eval(guard))?
+                && !self.test(guard)?
             {
                 continue;
             }
