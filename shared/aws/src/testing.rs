@@ -14,9 +14,19 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use tokio::sync::Semaphore;
 
 use crate::counting::RequestCounter;
+use crate::{DynamoStore, create_table};
 
 pub struct LocalAws {
     pub endpoint: String,
@@ -54,6 +64,7 @@ impl LocalAws {
             .behavior_version(BehaviorVersion::latest())
             .region(Region::new("us-east-1"))
             .endpoint_url(&self.endpoint)
+            .http_client(OneWriteAtATime::shared())
             .credentials_provider(
                 aws_credential_types::provider::SharedCredentialsProvider::new(Self::credentials()),
             )
@@ -84,6 +95,47 @@ impl LocalAws {
             .await
             .unwrap_or_else(|e| panic!("creating bucket {name}: {e:?}"));
         name
+    }
+}
+
+/// A new table, created as the template creates it, and a store over it whose requests
+/// `counter` counts; the guard deletes the table when the test is done.
+pub async fn fresh_table(counter: &RequestCounter) -> (DynamoStore, DropTable) {
+    let table = unique_name("packwise-test");
+    let client = local_aws().clients(counter).dynamodb;
+    create_table(&client, &table)
+        .await
+        .unwrap_or_else(|e| panic!("creating table {table}: {e}"));
+    counter.reset();
+    (DynamoStore::new(client, &table), DropTable::new(&table))
+}
+
+/// Deletes its table when the test is done.
+pub struct DropTable(String);
+
+impl DropTable {
+    pub fn new(table: &str) -> DropTable {
+        DropTable(table.to_string())
+    }
+}
+
+impl Drop for DropTable {
+    /// `Drop` cannot await, and the test's runtime may be shutting down: delete on a
+    /// thread of its own with a small runtime that ends with it. Best effort; a table
+    /// left behind dies with the test server.
+    fn drop(&mut self) {
+        let table = std::mem::take(&mut self.0);
+        let deleting = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime for the cleanup");
+            runtime.block_on(async {
+                let client = local_aws().dynamodb().await;
+                let _ = client.delete_table().table_name(&table).send().await;
+            });
+        });
+        let _ = deleting.join();
     }
 }
 
@@ -118,7 +170,7 @@ fn start_moto() -> LocalAws {
     // A port found free can be taken by another test binary before moto binds it.
     for _ in 0..3 {
         let port = free_port();
-        let log = root.join(format!("target/moto-{port}.log"));
+        let log = std::env::temp_dir().join(format!("packwise-moto-{port}.log"));
         let log_file = std::fs::File::create(&log)
             .unwrap_or_else(|e| panic!("creating {}: {e}", log.display()));
         let mut child = Command::new("sh")
@@ -196,6 +248,76 @@ fn probe(address: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!("answered {}", String::from_utf8_lossy(&head)))
+    }
+}
+
+/// moto applies a transaction by copying the table, writing, and on a failed condition
+/// putting the copy back, with no lock: two transactions at once can fail with a server
+/// error or undo each other's writes. DynamoDB isolates transactions (serializable), so
+/// sending moto one write request at a time gives the tests DynamoDB's semantics; the
+/// callers still race for everything else (reads, the order of writes, retries).
+#[derive(Debug)]
+struct OneWriteAtATime {
+    inner: SharedHttpClient,
+    gate: Arc<Semaphore>,
+}
+
+impl OneWriteAtATime {
+    fn shared() -> SharedHttpClient {
+        static GATE: OnceLock<Arc<Semaphore>> = OnceLock::new();
+        SharedHttpClient::new(OneWriteAtATime {
+            inner: aws_smithy_http_client::Builder::new().build_http(),
+            gate: GATE.get_or_init(|| Arc::new(Semaphore::new(1))).clone(),
+        })
+    }
+}
+
+impl HttpClient for OneWriteAtATime {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(GatedConnector {
+            inner: self.inner.http_connector(settings, components),
+            gate: self.gate.clone(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct GatedConnector {
+    inner: SharedHttpConnector,
+    gate: Arc<Semaphore>,
+}
+
+const WRITES: [&str; 5] = [
+    "TransactWriteItems",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+];
+
+impl HttpConnector for GatedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let is_write = request
+            .headers()
+            .get("x-amz-target")
+            .and_then(|target| target.rsplit('.').next())
+            .is_some_and(|operation| WRITES.contains(&operation));
+        let (inner, gate) = (self.inner.clone(), self.gate.clone());
+        HttpConnectorFuture::new(async move {
+            let _turn = match is_write {
+                true => Some(
+                    gate.acquire_owned()
+                        .await
+                        .expect("the gate is never closed"),
+                ),
+                false => None,
+            };
+            inner.call(request).await
+        })
     }
 }
 

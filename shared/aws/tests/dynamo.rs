@@ -1,8 +1,6 @@
 //! What the contract cannot see: round trips counted per operation, the budget shards,
 //! the transaction token, corrupt items and the history shards.
 
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 
@@ -40,13 +38,15 @@ async fn raw_get(
 
 /// A client of its own, to read and write items behind the store's back.
 fn raw_client() -> aws_sdk_dynamodb::Client {
-    support::dynamodb(&RequestCounter::new())
+    packwise_aws::testing::local_aws()
+        .clients(&RequestCounter::new())
+        .dynamodb
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_of_orders_is_one_batch_read_and_one_transaction_each() {
     let counter = RequestCounter::new();
-    let (store, _table) = support::fresh_table(&counter).await;
+    let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
     store
         .put_insert("acme", &samples::insert("CARD", &[(CENTRE, 5)]))
         .await
@@ -115,7 +115,7 @@ async fn a_batch_of_orders_is_one_batch_read_and_one_transaction_each() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_budget_shard_sends_the_bump_to_the_next_shard_with_room() {
     let counter = RequestCounter::new();
-    let (store, _table) = support::fresh_table(&counter).await;
+    let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
     // Budget 10 over four shards: caps 3, 3, 2, 2. Twelve orders that all hash to one
     // shard first fill it, then spill round the ring; the eleventh is refused.
     let start = shard_of("O-0");
@@ -212,7 +212,7 @@ async fn a_commit_sent_again_carries_the_same_token_and_changes_nothing() {
     let client = aws_sdk_dynamodb::Client::from_conf(config);
     let table = unique_name("packwise-test");
     create_table(&client, &table).await.unwrap();
-    let _drop = support::DropTable::new(&table);
+    let _drop = packwise_aws::testing::DropTable::new(&table);
     let store = DynamoStore::new(client, &table);
 
     let order = samples::order("acme", "O-1", "c1", "2026-03-01T10:00:00Z");
@@ -247,7 +247,7 @@ async fn a_commit_sent_again_carries_the_same_token_and_changes_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_undecodable_item_is_corrupt_and_named_by_its_key() {
-    let (store, _table) = support::fresh_table(&RequestCounter::new()).await;
+    let (store, _table) = packwise_aws::testing::fresh_table(&RequestCounter::new()).await;
     let client = raw_client();
     let put = |pk: &str, sk: &str, name: &str, value: AttributeValue| {
         client
@@ -289,7 +289,7 @@ async fn an_undecodable_item_is_corrupt_and_named_by_its_key() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixteen_segments_read_one_history_shard_each() {
     let counter = RequestCounter::new();
-    let (store, _table) = support::fresh_table(&counter).await;
+    let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
     let store = store.with_history_page_size(3);
     let mut expected = BTreeSet::new();
     for c in 0..80 {
@@ -343,7 +343,7 @@ async fn sixteen_segments_read_one_history_shard_each() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rebuild_writes_similar_items_25_to_a_request() {
     let counter = RequestCounter::new();
-    let (store, _table) = support::fresh_table(&counter).await;
+    let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
     let mut lists: Vec<_> = (0..60)
         .map(|i| samples::similar(&format!("SKU-{i}"), &["MUG", "HONEY"]))
         .collect();
