@@ -62,7 +62,7 @@ pub fn campaign(id: &str, version: u64) -> Campaign {
         "name": format!("{id} campaign"),
         "status": "active",
         "priority": 10,
-        "condition": "customer.orders_count == 0",
+        "condition": "customer.orders_before == 0",
         "actions": {
             "message": {"templates": {"en": "Welcome!"}},
             "packaging": {"box_type": "gift", "gift_wrap": true},
