@@ -22,44 +22,26 @@ impl ConfigStore for DynamoStore {
         let mut item = document_item(&Key::settings(merchant), settings)?;
         item.insert(GSI1PK.into(), s(MERCHANTS));
         item.insert(GSI1SK.into(), s(merchant));
-        self.client
-            .put_item()
-            .table_name(self.table.as_ref())
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(|e| unavailable("PutItem", e))?;
-        Ok(())
+        self.put_item(item).await
     }
 
     /// From the index, which DynamoDB updates shortly after a write (eventually
     /// consistent): a merchant created a moment ago may be missing for that moment.
     async fn merchants(&self) -> StoreResult<Vec<String>> {
-        let mut merchants = Vec::new();
-        let mut start = None;
-        loop {
-            let out = self
-                .client
-                .query()
-                .table_name(self.table.as_ref())
-                .index_name(GSI1)
-                .key_condition_expression("gsi1pk = :merchants")
-                .expression_attribute_values(":merchants", s(MERCHANTS))
-                .projection_expression("gsi1sk")
-                .set_exclusive_start_key(start)
-                .send()
-                .await
-                .map_err(|e| unavailable("Query", e))?;
-            for item in out.items.unwrap_or_default() {
-                if let Some(Ok(m)) = item.get(GSI1SK).map(|v| v.as_s()) {
-                    merchants.push(m.clone());
-                }
-            }
-            match out.last_evaluated_key {
-                Some(key) if !key.is_empty() => start = Some(key),
-                _ => break,
-            }
-        }
+        let query = self
+            .client
+            .query()
+            .table_name(self.table.as_ref())
+            .index_name(GSI1)
+            .key_condition_expression("gsi1pk = :merchants")
+            .expression_attribute_values(":merchants", s(MERCHANTS))
+            .projection_expression("gsi1sk");
+        let mut merchants: Vec<String> = self
+            .query_all(query)
+            .await?
+            .into_iter()
+            .filter_map(|item| item.get(GSI1SK).and_then(|v| v.as_s().ok()).cloned())
+            .collect();
         // Index order is byte order already; sorting keeps the promise whatever the index.
         merchants.sort();
         merchants.dedup();
@@ -121,13 +103,6 @@ impl ConfigStore for DynamoStore {
     /// Replaces the definition and the stock per centre at once.
     async fn put_insert(&self, merchant: &str, insert: &Insert) -> StoreResult<()> {
         let item = document_item(&Key::insert(merchant, &insert.sku), insert)?;
-        self.client
-            .put_item()
-            .table_name(self.table.as_ref())
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(|e| unavailable("PutItem", e))?;
-        Ok(())
+        self.put_item(item).await
     }
 }

@@ -11,7 +11,6 @@ use packwise_core::ports::{
 use packwise_core::profile::{CustomerProfile, OrderSummary};
 use packwise_core::similar::SimilarItems;
 
-use super::errors::unavailable;
 use super::items::{count, document_item};
 use super::keys::Key;
 use super::load::{counter_keys, counter_name};
@@ -124,13 +123,6 @@ impl OrderStore for DynamoStore {
 
     async fn put_similar(&self, merchant: &str, items: &SimilarItems) -> StoreResult<()> {
         let item = document_item(&Key::similar(merchant, &items.sku), items)?;
-        self.client
-            .put_item()
-            .table_name(self.table.as_ref())
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(|e| unavailable("PutItem", e))?;
-        Ok(())
+        self.put_item(item).await
     }
 }

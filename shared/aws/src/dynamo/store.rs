@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use packwise_core::ports::StoreResult;
 
 use super::errors::unavailable;
@@ -53,6 +54,18 @@ impl DynamoStore {
         Ok(out.item)
     }
 
+    /// Writes one item whatever was there before.
+    pub(crate) async fn put_item(&self, item: Item) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(self.table.as_ref())
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| unavailable("PutItem", e))?;
+        Ok(())
+    }
+
     pub(crate) async fn get_document<T: serde::de::DeserializeOwned>(
         &self,
         key: &Key,
@@ -62,17 +75,24 @@ impl DynamoStore {
 
     /// Every item of a partition whose sort key starts with `prefix`, following pages.
     pub(crate) async fn query_prefix(&self, pk: &str, prefix: &str) -> StoreResult<Vec<Item>> {
+        let query = self
+            .client
+            .query()
+            .table_name(self.table.as_ref())
+            .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
+            .expression_attribute_values(":pk", super::items::s(pk))
+            .expression_attribute_values(":prefix", super::items::s(prefix))
+            .consistent_read(true);
+        self.query_all(query).await
+    }
+
+    /// Every item a query finds, following its pages.
+    pub(crate) async fn query_all(&self, query: QueryFluentBuilder) -> StoreResult<Vec<Item>> {
         let mut items = Vec::new();
         let mut start = None;
         loop {
-            let out = self
-                .client
-                .query()
-                .table_name(self.table.as_ref())
-                .key_condition_expression("pk = :pk AND begins_with(sk, :prefix)")
-                .expression_attribute_values(":pk", super::items::s(pk))
-                .expression_attribute_values(":prefix", super::items::s(prefix))
-                .consistent_read(true)
+            let out = query
+                .clone()
                 .set_exclusive_start_key(start)
                 .send()
                 .await
