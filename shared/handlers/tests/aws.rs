@@ -96,6 +96,7 @@ async fn a_batch_costs_one_read_round_trip_and_one_write_per_order() {
     let report = packwise_handlers::handle_order_messages(&processor, &event, 1).await;
 
     assert_eq!((report.processed, report.failed.len()), (9, 0));
+    println!("requests for a warm batch of 9 orders: {:?}", counter.snapshot());
     assert_eq!(counter.count("BatchGetItem"), 1, "{:?}", counter.snapshot());
     assert_eq!(
         counter.count("TransactWriteItems"),
@@ -153,4 +154,116 @@ async fn an_object_not_written_after_the_commit_is_written_on_redelivery() {
     .await
     .expect("written on redelivery");
     assert_eq!(written, committed.instruction.as_bytes());
+}
+
+/// The issue's load-bearing scenario: 200 orders in SQS batches of ten, a poison message
+/// in the middle of one batch. Every good order ends as its object in S3, only the poison
+/// message is reported, and replaying every batch changes no object and issues no second
+/// coupon or budget unit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_hundred_orders_a_poison_message_and_a_full_replay() {
+    let counter = RequestCounter::new();
+    let (processor, objects) = shop(&counter).await;
+    let orders = support::orders(200);
+    let mut batches: Vec<Vec<(String, String)>> =
+        orders.chunks(10).map(support::messages).collect();
+    batches[9].insert(5, ("msg-poison".into(), "[\"not an order\"]".into()));
+    let events: Vec<_> = batches.iter().map(|b| support::sqs_event(b)).collect();
+
+    let mut failed = Vec::new();
+    for event in &events {
+        let report = packwise_handlers::handle_order_messages(&processor, event, 4).await;
+        failed.extend(
+            report
+                .response()
+                .batch_item_failures
+                .into_iter()
+                .map(|f| f.item_identifier),
+        );
+    }
+    assert_eq!(failed, ["msg-poison"]);
+    let keys = object_keys(&objects).await;
+    assert_eq!(keys.len(), 200, "one object per order");
+    let mut before = Vec::new();
+    for key in &keys {
+        before.push(objects.get(key).await.unwrap());
+    }
+    let coupons = issued_coupons(&processor, &before).await;
+    assert!(!coupons.is_empty(), "the demo campaigns issue coupons");
+    let issued = issued_total(&processor).await;
+    counter.reset();
+
+    let mut replayed = 0;
+    for event in &events {
+        let report = packwise_handlers::handle_order_messages(&processor, event, 4).await;
+        replayed += report.replayed;
+    }
+    assert_eq!(replayed, 200);
+    assert_eq!(
+        counter.count("TransactWriteItems"),
+        0,
+        "a replay commits nothing"
+    );
+    assert_eq!(object_keys(&objects).await, keys);
+    for (key, bytes) in keys.iter().zip(&before) {
+        assert_eq!(&objects.get(key).await.unwrap(), bytes, "{key} changed");
+    }
+    assert_eq!(issued_coupons(&processor, &before).await, coupons);
+    assert_eq!(issued_total(&processor).await, issued);
+}
+
+async fn object_keys(bucket: &Bucket) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut pages = bucket
+        .client
+        .list_objects_v2()
+        .bucket(&bucket.name)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        keys.extend(
+            page.unwrap()
+                .contents()
+                .iter()
+                .filter_map(|o| o.key().map(str::to_string)),
+        );
+    }
+    keys.sort();
+    keys
+}
+
+/// Every coupon code printed in the instructions, each checked to be stored once.
+async fn issued_coupons(
+    processor: &Processor<DynamoStore, S3Sink>,
+    instructions: &[Vec<u8>],
+) -> Vec<String> {
+    let mut codes = Vec::new();
+    for bytes in instructions {
+        let instruction: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        if let Some(code) = instruction["coupon"]["code"].as_str() {
+            let stored = processor
+                .store
+                .coupon(packwise_synth::demo::MERCHANT, code)
+                .await
+                .unwrap();
+            assert!(stored.is_some(), "coupon {code} is stored");
+            codes.push(code.to_string());
+        }
+    }
+    let unique: std::collections::BTreeSet<_> = codes.iter().collect();
+    assert_eq!(unique.len(), codes.len(), "no code issued twice");
+    codes
+}
+
+async fn issued_total(processor: &Processor<DynamoStore, S3Sink>) -> u64 {
+    let mut total = 0;
+    for campaign in packwise_synth::demo::campaigns() {
+        let counters = processor
+            .store
+            .counters(packwise_synth::demo::MERCHANT, &campaign.id)
+            .await
+            .unwrap();
+        total += counters.values().sum::<u64>();
+    }
+    total
 }
