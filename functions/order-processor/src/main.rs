@@ -19,11 +19,15 @@ async fn main() -> Result<(), Error> {
     let clients = Clients::from_env(&settings, &RequestCounter::new()).await;
     let store = DynamoStore::new(clients.dynamodb, settings.table.clone());
     let sink = S3Sink::new(clients.s3, settings.require_bucket()?);
-    // Opens the connection to DynamoDB during init, which Lambda does not bill against
-    // the first batch's latency; the answer itself does not matter.
-    if let Err(e) = store.settings("-").await {
-        tracing::warn!(error = %e, "warming the DynamoDB connection failed");
-    }
+    // Opens the connection to DynamoDB (DNS, TCP, TLS) beside the first poll for an event
+    // rather than before it: init ends sooner and the first batch finds the connection
+    // made or on its way. The answer itself does not matter.
+    let warming = store.clone();
+    tokio::spawn(async move {
+        if let Err(e) = warming.settings("-").await {
+            tracing::warn!(error = %e, "warming the DynamoDB connection failed");
+        }
+    });
     let processor = Processor::new(store, sink, Duration::from_secs(ttl));
     let processor = &processor;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {

@@ -343,6 +343,7 @@ pub mod runtime_api {
         /// `host:port`, the value of `AWS_LAMBDA_RUNTIME_API`.
         pub address: String,
         answers: mpsc::Receiver<Answer>,
+        polls: mpsc::Receiver<std::time::Instant>,
     }
 
     impl RuntimeApi {
@@ -352,16 +353,27 @@ pub mod runtime_api {
             let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
             let address = listener.local_addr().expect("bound").to_string();
             let (tx, answers) = mpsc::channel();
+            let (polled, polls) = mpsc::channel();
             std::thread::spawn(move || {
                 let mut pending = events.into_iter().enumerate();
                 for stream in listener.incoming() {
                     let Ok(stream) = stream else { return };
-                    if !serve_one(stream, &mut pending, &tx) {
+                    if !serve_one(stream, &mut pending, &tx, &polled) {
                         return;
                     }
                 }
             });
-            RuntimeApi { address, answers }
+            RuntimeApi {
+                address,
+                answers,
+                polls,
+            }
+        }
+
+        /// When the function asked for its next event (the first time it is called, the
+        /// end of its init), or `None` if it did not in time.
+        pub fn poll(&self, timeout: Duration) -> Option<std::time::Instant> {
+            self.polls.recv_timeout(timeout).ok()
         }
 
         /// The next answer, or `None` if none came in time.
@@ -375,6 +387,7 @@ pub mod runtime_api {
         mut stream: TcpStream,
         pending: &mut impl Iterator<Item = (usize, String)>,
         answers: &mpsc::Sender<Answer>,
+        polls: &mpsc::Sender<std::time::Instant>,
     ) -> bool {
         let mut reader = BufReader::new(stream.try_clone().expect("stream clone"));
         let mut request_line = String::new();
@@ -398,6 +411,7 @@ pub mod runtime_api {
         let body = String::from_utf8_lossy(&body).into_owned();
         let path = request_line.split_whitespace().nth(1).unwrap_or("");
         if path.ends_with("/invocation/next") {
+            let _ = polls.send(std::time::Instant::now());
             let Some((n, event)) = pending.next() else {
                 // Hold the connection: the function waits for work until the test ends.
                 std::thread::sleep(Duration::from_secs(3600));
