@@ -96,7 +96,10 @@ async fn a_batch_costs_one_read_round_trip_and_one_write_per_order() {
     let report = packwise_handlers::handle_order_messages(&processor, &event, 1).await;
 
     assert_eq!((report.processed, report.failed.len()), (9, 0));
-    println!("requests for a warm batch of 9 orders: {:?}", counter.snapshot());
+    println!(
+        "requests for a warm batch of 9 orders: {:?}",
+        counter.snapshot()
+    );
     assert_eq!(counter.count("BatchGetItem"), 1, "{:?}", counter.snapshot());
     assert_eq!(
         counter.count("TransactWriteItems"),
