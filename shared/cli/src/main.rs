@@ -75,10 +75,27 @@ enum Command {
     Insert(InsertCommand),
     /// Import past orders (JSON Lines) into customer profiles without deciding anything.
     ImportHistory { orders: PathBuf },
+    /// Similar items computed from purchase history.
+    #[command(subcommand)]
+    Similar(SimilarCommand),
     /// Write the JSON Schemas of orders, campaigns, inserts, settings and instructions.
     Schema {
         #[arg(long, default_value = "schemas")]
         out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum SimilarCommand {
+    /// Rebuild the similar items of one merchant (or of every merchant) from the
+    /// purchase history in the store: what the scheduled function does on AWS.
+    Build {
+        /// Only this merchant; every merchant with settings when left out.
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: Option<String>,
+        /// Neighbours kept per SKU.
+        #[arg(long, default_value_t = 20)]
+        neighbours: usize,
     },
 }
 
@@ -241,6 +258,10 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Campaign(cmd) => campaign(&data, cmd).await,
         Command::Insert(cmd) => insert(&data, cmd).await,
         Command::ImportHistory { orders } => import_history(&data, &orders).await,
+        Command::Similar(SimilarCommand::Build {
+            merchant,
+            neighbours,
+        }) => similar_build(&data, merchant.as_deref(), neighbours).await,
         Command::Schema { out } => {
             std::fs::create_dir_all(&out)?;
             for (name, schema) in packwise_core::schema::all() {
@@ -475,6 +496,37 @@ async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> 
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+async fn similar_build(
+    data: &DataDir,
+    merchant: Option<&str>,
+    neighbours: usize,
+) -> anyhow::Result<ExitCode> {
+    let processor = data.open()?;
+    if let Some(m) = merchant {
+        require_merchant(&processor.store, m).await?;
+    }
+    // One segment: SQLite reads the history in one pass; segments pay off on DynamoDB.
+    let options = packwise_handlers::RebuildOptions {
+        neighbours,
+        segments: 1,
+    };
+    let report = packwise_handlers::rebuild_similar(&processor.store, merchant, options).await?;
+    for done in &report.rebuilt {
+        println!(
+            "{}: {} past orders read, similar items of {} products written in {} ms",
+            done.merchant, done.orders_read, done.skus_written, done.millis
+        );
+    }
+    for (m, e) in &report.failed {
+        eprintln!("{m}: not rebuilt: {e}");
+    }
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 async fn import_history(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {

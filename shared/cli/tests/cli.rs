@@ -664,3 +664,35 @@ fn schema_writes_the_five_checked_in_schemas() {
     assert_eq!(written.len(), 5, "{:?}", written.keys());
     assert_eq!(written, files_under(&checked_in));
 }
+
+#[test]
+fn similar_build_rebuilds_from_imported_history_and_refuses_an_unknown_merchant() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let mut with_honey = order("acme", "H-1", "c1", "2026-01-05T10:00:00Z");
+    with_honey["lines"].as_array_mut().unwrap().push(json!({
+        "sku": "HONEY", "title": "Forest Honey", "category": "pantry",
+        "quantity": 1, "unit_price": "6.00"}));
+    with_honey["totals"] = json!({"subtotal": "15.00", "shipping": "3.90", "total": "18.90"});
+    let lines = [
+        with_honey.to_string(),
+        order("acme", "H-2", "c2", "2026-02-05T10:00:00Z").to_string(),
+    ];
+    let history = sb.write("history.jsonl", &jsonl(&lines));
+    sb.expect(0, &["import-history", &history]);
+
+    let out = sb.expect(0, &["similar", "build", "--merchant", "acme"]);
+    assert!(
+        out.stdout
+            .starts_with("acme: 2 past orders read, similar items of 2 products written in "),
+        "{}",
+        out.context()
+    );
+
+    let out = sb.expect(1, &["similar", "build", "--merchant", "nobody"]);
+    assert!(
+        out.stderr.contains("no merchant `nobody`"),
+        "{}",
+        out.context()
+    );
+}
