@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::money::Currency;
-use crate::order::{Channel, Order};
+use crate::order::{Channel, Order, OrderLine};
 
 /// A Net Promoter Score answer (0–10) and when it was given.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -163,21 +163,10 @@ pub struct OrderSummary {
     pub currency: Currency,
     #[schemars(with = "String")]
     pub total: Decimal,
-    pub lines: Vec<SummaryLine>,
+    /// The order's lines as ordered: what was bought together, and the titles that name
+    /// a suggestion's reason ("often bought with Mint Tea").
+    pub lines: Vec<OrderLine>,
     pub discount_codes: Vec<String>,
-}
-
-/// One line of a past order: enough to count what was bought together and to name it
-/// in a suggestion's reason ("often bought with Mint Tea").
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct SummaryLine {
-    pub sku: String,
-    pub title: String,
-    #[serde(default)]
-    pub category: Option<String>,
-    pub quantity: u32,
-    #[schemars(with = "String")]
-    pub unit_price: Decimal,
 }
 
 impl OrderSummary {
@@ -188,17 +177,7 @@ impl OrderSummary {
             channel: order.channel,
             currency: order.currency,
             total: order.totals.total,
-            lines: order
-                .lines
-                .iter()
-                .map(|l| SummaryLine {
-                    sku: l.sku.clone(),
-                    title: l.title.clone(),
-                    category: l.category.clone(),
-                    quantity: l.quantity,
-                    unit_price: l.unit_price,
-                })
-                .collect(),
+            lines: order.lines.clone(),
             discount_codes: order.discount_codes.clone(),
         }
     }

@@ -140,17 +140,7 @@ pub fn co_purchase<'a>(
 
 /// `co_purchase` over whole orders, each order one basket.
 pub fn co_purchase_of_orders(orders: &[crate::order::Order], k: usize) -> Vec<SimilarItems> {
-    let baskets = orders.iter().map(|o| {
-        o.lines
-            .iter()
-            .map(|l| BasketItem {
-                sku: &l.sku,
-                title: &l.title,
-                category: l.category.as_deref(),
-            })
-            .collect()
-    });
-    co_purchase(baskets, k)
+    co_purchase(orders.iter().map(|o| basket(&o.lines)), k)
 }
 
 /// `co_purchase` over a merchant's purchase history as the ports page it, each past
@@ -159,18 +149,18 @@ pub fn co_purchase_of_history<'a>(
     orders: impl IntoIterator<Item = &'a crate::ports::CustomerOrder>,
     k: usize,
 ) -> Vec<SimilarItems> {
-    let baskets = orders.into_iter().map(|o| {
-        o.order
-            .lines
-            .iter()
-            .map(|l| BasketItem {
-                sku: &l.sku,
-                title: &l.title,
-                category: l.category.as_deref(),
-            })
-            .collect()
-    });
-    co_purchase(baskets, k)
+    co_purchase(orders.into_iter().map(|o| basket(&o.order.lines)), k)
+}
+
+fn basket(lines: &[crate::order::OrderLine]) -> Vec<BasketItem<'_>> {
+    lines
+        .iter()
+        .map(|l| BasketItem {
+            sku: &l.sku,
+            title: &l.title,
+            category: l.category.as_deref(),
+        })
+        .collect()
 }
 
 #[cfg(test)]
