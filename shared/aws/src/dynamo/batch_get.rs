@@ -1,11 +1,11 @@
 //! Reading many items by key in one round trip.
 
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 use aws_sdk_dynamodb::types::KeysAndAttributes;
 use packwise_core::ports::{StoreError, StoreResult};
 
+use super::backoff::{Backoff, RETRIES};
 use super::errors::{unavailable, unbuilt};
 use super::items::Item;
 use super::keys::Key;
@@ -13,10 +13,6 @@ use super::store::DynamoStore;
 
 /// BatchGetItem takes at most this many keys per request.
 const KEYS_PER_REQUEST: usize = 100;
-/// Rounds for keys DynamoDB left unprocessed (it does so under throttling), with
-/// exponential backoff from `FIRST_BACKOFF`; after that the read is `Unavailable`.
-const UNPROCESSED_ROUNDS: u32 = 8;
-const FIRST_BACKOFF: Duration = Duration::from_millis(25);
 
 impl DynamoStore {
     /// The items of `keys` that exist, strongly consistent. Duplicate keys are read once.
@@ -51,12 +47,8 @@ impl DynamoStore {
             .build()
             .map_err(unbuilt)?;
         let mut items = Vec::new();
-        let mut backoff = FIRST_BACKOFF;
-        for round in 0..UNPROCESSED_ROUNDS {
-            if round > 0 {
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
-            }
+        let mut backoff = Backoff::new();
+        loop {
             let out = self
                 .client
                 .batch_get_item()
@@ -76,9 +68,12 @@ impl DynamoStore {
                 Some(left) if !left.keys().is_empty() => pending = left,
                 _ => return Ok(items),
             }
+            // DynamoDB leaves keys unprocessed under throttling.
+            if !backoff.wait().await {
+                return Err(StoreError::Unavailable(format!(
+                    "DynamoDB left keys unprocessed after {RETRIES} retries of BatchGetItem"
+                )));
+            }
         }
-        Err(StoreError::Unavailable(format!(
-            "DynamoDB left keys unprocessed after {UNPROCESSED_ROUNDS} rounds of BatchGetItem"
-        )))
     }
 }

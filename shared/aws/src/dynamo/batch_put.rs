@@ -1,20 +1,15 @@
 //! Writing many whole items in as few round trips as DynamoDB allows.
 
-use std::time::Duration;
-
 use aws_sdk_dynamodb::types::{PutRequest, WriteRequest};
 use packwise_core::ports::{StoreError, StoreResult};
 
+use super::backoff::{Backoff, RETRIES};
 use super::errors::{unavailable, unbuilt};
 use super::items::Item;
 use super::store::DynamoStore;
 
 /// BatchWriteItem takes at most this many writes per request.
 const ITEMS_PER_REQUEST: usize = 25;
-/// Rounds for items DynamoDB left unprocessed (under throttling), with exponential
-/// backoff; after that the write is `Unavailable` and a retry puts them all again.
-const UNPROCESSED_ROUNDS: u32 = 8;
-const FIRST_BACKOFF: Duration = Duration::from_millis(25);
 
 impl DynamoStore {
     /// Puts every item, unconditionally, 25 to a request, requests one after another
@@ -37,12 +32,8 @@ impl DynamoStore {
     }
 
     async fn batch_put_chunk(&self, mut pending: Vec<WriteRequest>) -> StoreResult<()> {
-        let mut backoff = FIRST_BACKOFF;
-        for round in 0..UNPROCESSED_ROUNDS {
-            if round > 0 {
-                tokio::time::sleep(backoff).await;
-                backoff *= 2;
-            }
+        let mut backoff = Backoff::new();
+        loop {
             let out = self
                 .client
                 .batch_write_item()
@@ -57,9 +48,13 @@ impl DynamoStore {
                 Some(left) if !left.is_empty() => pending = left,
                 _ => return Ok(()),
             }
+            // Under throttling; when the retries run out, the caller's retry puts them all
+            // again.
+            if !backoff.wait().await {
+                return Err(StoreError::Unavailable(format!(
+                    "DynamoDB left writes unprocessed after {RETRIES} retries of BatchWriteItem"
+                )));
+            }
         }
-        Err(StoreError::Unavailable(format!(
-            "DynamoDB left writes unprocessed after {UNPROCESSED_ROUNDS} rounds of BatchWriteItem"
-        )))
     }
 }

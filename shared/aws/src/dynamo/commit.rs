@@ -10,6 +10,7 @@ use aws_sdk_dynamodb::types::{
 use packwise_core::ports::{Commit, CommitOutcome, ProcessedOrder, StoreError, StoreResult};
 use sha2::{Digest, Sha256};
 
+use super::backoff::Backoff;
 use super::errors::{unavailable, unbuilt};
 use super::history::history_item;
 use super::items::{Item, document, document_item, n};
@@ -23,10 +24,6 @@ use super::store::DynamoStore;
 const PROCESSED_KEPT: Duration = Duration::from_secs(35 * 24 * 3600);
 /// How long a coupon is kept after its last valid day, for late redemption lookups.
 const COUPON_KEPT_AFTER_EXPIRY_DAYS: i64 = 90;
-/// Resends of a transaction that lost to a concurrent one on the same item
-/// (`TransactionConflict`), with backoff, before the commit is reported unavailable.
-const CONFLICT_RESENDS: u32 = 8;
-const FIRST_BACKOFF: Duration = Duration::from_millis(20);
 
 /// What each item of the transaction is, to read its cancellation reason.
 #[derive(Clone, Debug, PartialEq)]
@@ -101,11 +98,12 @@ impl DynamoStore {
         if let Some(full) = groups.iter().find(|g| g.shard().is_none()) {
             return Ok(budget_used_up(full.campaign));
         }
-        let mut resends = 0;
-        let mut backoff = FIRST_BACKOFF;
+        // A transaction that lost to a concurrent one on the same item
+        // (`TransactionConflict`) is resent after a wait, a few times.
+        let mut backoff = Backoff::new();
         loop {
             let (items, parts) = self.transaction(commit, &groups)?;
-            let token = request_token(commit, &groups, resends);
+            let token = request_token(commit, &groups, backoff.retries());
             let sent = self
                 .client
                 .transact_write_items()
@@ -133,16 +131,13 @@ impl DynamoStore {
             match self.verdict(commit, &parts, &reasons, &mut groups).await? {
                 Verdict::Done(outcome) => return Ok(outcome),
                 Verdict::NextShard => {}
-                Verdict::Contended if resends < CONFLICT_RESENDS => {
-                    resends += 1;
-                    tokio::time::sleep(backoff).await;
-                    backoff *= 2;
-                }
                 Verdict::Contended => {
-                    return Err(StoreError::Unavailable(format!(
-                        "order {} kept meeting concurrent transactions",
-                        commit.processed.order_id
-                    )));
+                    if !backoff.wait().await {
+                        return Err(StoreError::Unavailable(format!(
+                            "order {} kept meeting concurrent transactions",
+                            commit.processed.order_id
+                        )));
+                    }
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The storage ports over one DynamoDB table: see the crate's README for the key design,
 //! the access patterns and the budget shards.
 
+mod backoff;
 mod batch_get;
 mod batch_put;
 mod commit;
