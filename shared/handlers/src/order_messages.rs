@@ -10,7 +10,7 @@ use futures_util::StreamExt;
 use futures_util::stream;
 use packwise_core::Order;
 use packwise_core::ports::{ConfigStore, ObjectSink, OrderStore};
-use packwise_core::process::{ProcessError, Processor};
+use packwise_core::process::Processor;
 
 /// What became of a batch, for the logs and for tests.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -40,9 +40,11 @@ impl BatchReport {
     }
 }
 
-struct Parsed {
-    message_id: String,
-    order: Order,
+/// The orders of one lane, in arrival order, with the messages they came in.
+#[derive(Default)]
+struct Lane {
+    message_ids: Vec<String>,
+    orders: Vec<Order>,
 }
 
 /// Processes every message of the batch. `lanes` bounds the concurrency: a customer's
@@ -58,46 +60,55 @@ where
     K: ObjectSink,
 {
     let mut report = BatchReport::default();
-    let mut by_lane: BTreeMap<usize, Vec<Parsed>> = BTreeMap::new();
+    let mut by_lane: BTreeMap<usize, Lane> = BTreeMap::new();
     for message in &event.records {
+        let message_id = message.message_id.clone().unwrap_or_default();
         match parse(message) {
-            Ok(parsed) => by_lane
-                .entry(lane_of(&parsed.order, lanes))
-                .or_default()
-                .push(parsed),
-            Err(failure) => {
-                tracing::error!(message_id = %failure.message_id, reason = %failure.reason, "order message rejected");
-                report.failed.push(failure);
+            Ok(order) => {
+                let lane = by_lane.entry(lane_of(&order, lanes)).or_default();
+                lane.message_ids.push(message_id);
+                lane.orders.push(order);
+            }
+            Err(reason) => {
+                tracing::error!(%message_id, %reason, "order message rejected");
+                report.failed.push(Failure {
+                    message_id,
+                    reason,
+                    retryable: false,
+                });
             }
         }
     }
-    let results: Vec<Vec<Outcome>> = stream::iter(by_lane.into_values())
-        .map(|lane| async move {
-            let orders: Vec<Order> = lane.iter().map(|p| p.order.clone()).collect();
-            let results = processor.process_batch(&orders).await;
-            lane.into_iter()
-                .zip(results)
-                .map(|(p, r)| Outcome {
-                    message_id: p.message_id,
-                    order: p.order,
-                    replayed: r.map(|done| done.replayed),
-                })
-                .collect()
-        })
+    let lane_reports: Vec<BatchReport> = stream::iter(by_lane.into_values())
+        .map(|lane| run_lane(processor, lane))
         .buffer_unordered(lanes.max(1))
         .collect()
         .await;
-    for Outcome {
-        message_id,
-        order,
-        replayed,
-    } in results.into_iter().flatten()
+    for lane in lane_reports {
+        report.processed += lane.processed;
+        report.replayed += lane.replayed;
+        report.failed.extend(lane.failed);
+    }
+    report
+        .failed
+        .sort_by(|a, b| a.message_id.cmp(&b.message_id));
+    report
+}
+
+async fn run_lane<S, K>(processor: &Processor<S, K>, lane: Lane) -> BatchReport
+where
+    S: ConfigStore + OrderStore,
+    K: ObjectSink,
+{
+    let results = processor.process_batch(&lane.orders).await;
+    let mut report = BatchReport::default();
+    for ((message_id, order), result) in lane.message_ids.into_iter().zip(&lane.orders).zip(results)
     {
-        match replayed {
-            Ok(replayed) => {
-                tracing::info!(%message_id, merchant = %order.merchant, order_id = %order.order_id, replayed, "order processed");
+        match result {
+            Ok(done) => {
+                tracing::info!(%message_id, merchant = %order.merchant, order_id = %order.order_id, replayed = done.replayed, "order processed");
                 report.processed += 1;
-                report.replayed += usize::from(replayed);
+                report.replayed += usize::from(done.replayed);
             }
             Err(e) => {
                 let retryable = e.is_retryable();
@@ -111,32 +122,15 @@ where
         }
     }
     report
-        .failed
-        .sort_by(|a, b| a.message_id.cmp(&b.message_id));
-    report
 }
 
-/// One order's end: whether it was a replay, or why it failed.
-struct Outcome {
-    message_id: String,
-    order: Order,
-    replayed: Result<bool, ProcessError>,
-}
-
-fn parse(message: &SqsMessage) -> Result<Parsed, Failure> {
-    let message_id = message.message_id.clone().unwrap_or_default();
-    let fail = |reason: String| Failure {
-        message_id: message_id.clone(),
-        reason,
-        retryable: false,
-    };
+/// The message's order, or why it holds none; retrying will not change that.
+fn parse(message: &SqsMessage) -> Result<Order, String> {
     let body = message
         .body
         .as_deref()
-        .ok_or_else(|| fail("the message has no body; it should hold one order document".into()))?;
-    let order =
-        serde_json::from_str::<Order>(body).map_err(|e| fail(format!("not a valid order: {e}")))?;
-    Ok(Parsed { message_id, order })
+        .ok_or("the message has no body; it should hold one order document")?;
+    serde_json::from_str(body).map_err(|e| format!("not a valid order: {e}"))
 }
 
 fn lane_of(order: &Order, lanes: usize) -> usize {
