@@ -3,7 +3,7 @@
 //! its settings, building the SDK clients and the DynamoDB warm-up call, here against the
 //! local API server. Prints its figures; `PACKWISE_BENCH_RUNS` sets the number of starts.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use packwise_aws::testing::runtime_api::RuntimeApi;
@@ -28,19 +28,8 @@ fn main() {
     for _ in 0..runs {
         let api = RuntimeApi::serve(Vec::new());
         let started = Instant::now();
-        let mut child = Command::new(binary)
-            .env_clear()
-            .env("AWS_LAMBDA_RUNTIME_API", &api.address)
-            .env("AWS_LAMBDA_FUNCTION_NAME", "order-processor")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-            .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/order-processor")
-            .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-            .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-            .env("AWS_REGION", "us-east-1")
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
-            .env("AWS_ENDPOINT_URL", &aws.endpoint)
+        let mut child = api
+            .command(binary, "order-processor")
             .env("PACKWISE_TABLE", &table)
             .env("PACKWISE_BUCKET", &bucket)
             .stdout(Stdio::null())

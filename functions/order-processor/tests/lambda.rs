@@ -1,7 +1,7 @@
 //! The built `order-processor` binary run as Lambda runs it: its init against a local
 //! DynamoDB/S3 API, one SQS batch from a stand-in Runtime API, its answer and its logs.
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -13,22 +13,8 @@ use packwise_synth::{Generator, demo};
 use serde_json::{Value, json};
 
 fn function(runtime: &RuntimeApi, env: &[(&str, &str)]) -> Child {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_order-processor"));
-    command
-        .env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "order-processor")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/order-processor")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
-        .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_ENDPOINT_URL", &local_aws().endpoint)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut command = runtime.command(env!("CARGO_BIN_EXE_order-processor"), "order-processor");
+    command.stdout(Stdio::piped()).stderr(Stdio::piped());
     for (k, v) in env {
         command.env(k, v);
     }

@@ -1,6 +1,6 @@
 //! The built `similarity-builder` binary run as Lambda runs it, on the scheduler's `{}`.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -13,21 +13,11 @@ use serde_json::{Value, json};
 
 async fn run(table: &str, events: Vec<String>) -> Vec<Option<Answer>> {
     let runtime = RuntimeApi::serve(events.clone());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_similarity-builder"))
-        .env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", &runtime.address)
-        .env("AWS_LAMBDA_FUNCTION_NAME", "similarity-builder")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "2048")
-        .env(
-            "AWS_LAMBDA_LOG_GROUP_NAME",
-            "/aws/lambda/similarity-builder",
+    let mut child = runtime
+        .command(
+            env!("CARGO_BIN_EXE_similarity-builder"),
+            "similarity-builder",
         )
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_ENDPOINT_URL", &local_aws().endpoint)
         .env("PACKWISE_TABLE", table)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -370,6 +370,27 @@ pub mod runtime_api {
             }
         }
 
+        /// A command that starts `binary` as Lambda would start the function `name`:
+        /// the runtime variables Lambda sets, pointed at this stand-in, and credentials,
+        /// region and endpoint of the local DynamoDB/S3 API. Nothing else is inherited.
+        pub fn command(&self, binary: &str, name: &str) -> std::process::Command {
+            let mut command = std::process::Command::new(binary);
+            command
+                .env_clear()
+                .env("AWS_LAMBDA_RUNTIME_API", &self.address)
+                .env("AWS_LAMBDA_FUNCTION_NAME", name)
+                .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512")
+                .env("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{name}"))
+                .env("AWS_LAMBDA_LOG_STREAM_NAME", "test")
+                .env("AWS_LAMBDA_LOG_FORMAT", "JSON")
+                .env("AWS_REGION", "us-east-1")
+                .env("AWS_ACCESS_KEY_ID", "test")
+                .env("AWS_SECRET_ACCESS_KEY", "test")
+                .env("AWS_ENDPOINT_URL", &super::local_aws().endpoint);
+            command
+        }
+
         /// When the function asked for its next event (the first time it is called, the
         /// end of its init), or `None` if it did not in time.
         pub fn poll(&self, timeout: Duration) -> Option<std::time::Instant> {
