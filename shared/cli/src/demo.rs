@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use chrono::{NaiveDate, NaiveTime};
 use packwise_core::ports::{ConfigStore, Expect, OrderStore};
-use packwise_core::similar;
 use packwise_synth::{Generator, demo};
 
 use crate::data::DataDir;
@@ -80,11 +79,14 @@ pub async fn run(root: &Path, opts: &DemoOptions, log: &mut impl Write) -> anyho
         history.len()
     )?;
 
-    let similar = similar::co_purchase_of_orders(&history, 20);
-    for items in &similar {
-        store.put_similar(&merchant, items).await?;
+    let rebuilt =
+        packwise_handlers::rebuild_similar(store, Some(&merchant), crate::similar_rebuild(20))
+            .await?;
+    if let Some((m, e)) = rebuilt.failed.first() {
+        anyhow::bail!("similar items of {m} not rebuilt: {e}");
     }
-    writeln!(log, "similar items computed for {} products", similar.len())?;
+    let products: usize = rebuilt.rebuilt.iter().map(|r| r.skus_written).sum();
+    writeln!(log, "similar items computed for {products} products")?;
 
     // A few orders more than asked: one that is not processed becomes the sample to
     // `explain`, so the suggested next step shows every campaign's verdict.

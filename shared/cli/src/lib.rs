@@ -7,3 +7,13 @@ pub mod documents;
 pub mod explain;
 pub mod process_file;
 pub mod summary;
+
+/// How the command line rebuilds similar items on the embedded store: with the same code
+/// as the scheduled function on AWS, in one history segment, since SQLite reads the
+/// history in one pass (segments pay off on DynamoDB).
+pub fn similar_rebuild(neighbours: usize) -> packwise_handlers::RebuildOptions {
+    packwise_handlers::RebuildOptions {
+        neighbours,
+        segments: 1,
+    }
+}

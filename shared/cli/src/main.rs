@@ -507,12 +507,12 @@ async fn similar_build(
     if let Some(m) = merchant {
         require_merchant(&processor.store, m).await?;
     }
-    // One segment: SQLite reads the history in one pass; segments pay off on DynamoDB.
-    let options = packwise_handlers::RebuildOptions {
-        neighbours,
-        segments: 1,
-    };
-    let report = packwise_handlers::rebuild_similar(&processor.store, merchant, options).await?;
+    let report = packwise_handlers::rebuild_similar(
+        &processor.store,
+        merchant,
+        packwise_cli::similar_rebuild(neighbours),
+    )
+    .await?;
     for done in &report.rebuilt {
         println!(
             "{}: {} past orders read, similar items of {} products written in {} ms",
