@@ -24,6 +24,8 @@ pub(crate) enum Purpose {
     Day = 3,
     NewCustomer = 4,
     Stream = 5,
+    PurchaseCatalogue = 6,
+    Purchases = 7,
 }
 
 impl Generator {

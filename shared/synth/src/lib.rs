@@ -1,6 +1,7 @@
 //! Seeded, deterministic synthetic data that looks like a real shop: the demo merchant's
 //! catalogue, inserts and campaigns, customers with segments and histories, a day of
-//! orders, and an order stream for benchmarks. The same seed always gives the same data.
+//! orders, an order stream for benchmarks, and a purchase log of any size for evaluating
+//! similar items. The same seed always gives the same data.
 
 #![warn(missing_docs)]
 
@@ -14,6 +15,7 @@ mod history;
 mod names;
 mod orders;
 mod places;
+pub mod purchases;
 mod stream;
 
 pub use customers::{CustomerSeed, Segment};
@@ -21,3 +23,4 @@ pub use generator::{DEFAULT_TODAY, Generator};
 pub use history::{HISTORY_DAYS, LAPSED_DAYS};
 pub use orders::NEWSLETTER_CODE;
 pub use places::centre_for;
+pub use purchases::{PurchaseLog, PurchaseLogOptions, write_csv};
