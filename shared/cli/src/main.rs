@@ -97,6 +97,22 @@ enum SimilarCommand {
         #[arg(long, default_value_t = 20)]
         neighbours: usize,
     },
+    /// Write a seeded purchase log as CSV, with best-sellers, repeat purchases and
+    /// complements bought together planted in it: the format `similar evaluate` reads.
+    SampleCsv {
+        /// Order lines to write.
+        #[arg(long, default_value_t = 200_000)]
+        lines: usize,
+        /// The same seed and options always give the same file.
+        #[arg(long, default_value_t = 7)]
+        seed: u64,
+        /// Last day of the two years of orders (default: today, UTC).
+        #[arg(long)]
+        end: Option<chrono::NaiveDate>,
+        /// File to write, `-` for standard output.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -262,6 +278,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             merchant,
             neighbours,
         }) => similar_build(&data, merchant.as_deref(), neighbours).await,
+        Command::Similar(SimilarCommand::SampleCsv {
+            lines,
+            seed,
+            end,
+            out,
+        }) => similar_sample_csv(lines, seed, end, &out),
         Command::Schema { out } => {
             std::fs::create_dir_all(&out)?;
             for (name, schema) in packwise_core::schema::all() {
@@ -527,6 +549,39 @@ async fn similar_build(
     } else {
         ExitCode::FAILURE
     })
+}
+
+fn similar_sample_csv(
+    lines: usize,
+    seed: u64,
+    end: Option<chrono::NaiveDate>,
+    out: &Path,
+) -> anyhow::Result<ExitCode> {
+    use packwise_synth::purchases::{PurchaseLog, PurchaseLogOptions, day_end, write_csv};
+    let end = end.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let log = PurchaseLog::new(PurchaseLogOptions {
+        lines,
+        seed,
+        end: day_end(end),
+        ..PurchaseLogOptions::default()
+    });
+    let summary = if out == Path::new("-") {
+        write_csv(&log, std::io::stdout().lock())?
+    } else {
+        let file =
+            std::fs::File::create(out).with_context(|| format!("creating {}", out.display()))?;
+        write_csv(&log, file).with_context(|| format!("writing {}", out.display()))?
+    };
+    let to = if out == Path::new("-") {
+        "standard output".to_string()
+    } else {
+        out.display().to_string()
+    };
+    eprintln!(
+        "{} lines, {} orders of {} customers over {} products, up to {end}: {to}",
+        summary.lines, summary.orders, summary.customers, summary.products
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 async fn import_history(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {

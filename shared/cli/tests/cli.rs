@@ -696,3 +696,51 @@ fn similar_build_rebuilds_from_imported_history_and_refuses_an_unknown_merchant(
         out.context()
     );
 }
+
+#[test]
+fn similar_sample_csv_writes_a_seeded_purchase_log_to_a_file_or_stdout() {
+    let sb = Sandbox::new();
+    let file = sb.path().join("orders.csv");
+    let file = file.to_str().unwrap();
+    let args = [
+        "similar",
+        "sample-csv",
+        "--lines",
+        "1500",
+        "--seed",
+        "3",
+        "--end",
+        "2026-06-30",
+    ];
+    let out = sb.expect(0, &[&args[..], &["--out", file]].concat());
+    assert_eq!(out.stdout, "");
+    assert!(
+        out.stderr.starts_with("1500 lines, ") && out.stderr.trim_end().ends_with(file),
+        "{}",
+        out.context()
+    );
+    let text = std::fs::read_to_string(file).unwrap();
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        rows[0],
+        "order_id,customer_id,timestamp,sku,quantity,unit_price,title,category"
+    );
+    assert_eq!(rows.len(), 1 + 1500);
+    let last_day = rows[1..]
+        .iter()
+        .map(|r| &r.split(',').nth(2).unwrap()[..10])
+        .max()
+        .unwrap();
+    assert!(
+        ("2026-06-01".."2026-07-01").contains(&last_day),
+        "{last_day}"
+    );
+
+    let to_stdout = sb.expect(0, &[&args[..], &["--out", "-"]].concat());
+    assert_eq!(to_stdout.stdout, text, "the same seed gives the same bytes");
+    let other_seed = sb.expect(
+        0,
+        &["similar", "sample-csv", "--lines", "1500", "--out", "-"],
+    );
+    assert_ne!(other_seed.stdout, text);
+}
