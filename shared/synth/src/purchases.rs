@@ -217,7 +217,9 @@ impl PurchaseLog {
 
     /// The orders, customer after customer, generated as they are read: exactly
     /// `options.lines` lines in all (the last order may be cut short). The same options
-    /// always give the same orders.
+    /// always give the same orders. Each customer's orders are in time order, the log as
+    /// a whole is not: keeping every customer's state until their next order would cost
+    /// memory in proportion to the log.
     pub fn orders(&self) -> Orders<'_> {
         let days = i64::from(self.options.days.max(1));
         Orders {
@@ -233,7 +235,8 @@ impl PurchaseLog {
         }
     }
 
-    fn category_of_draw(&self, rng: &mut impl Rng) -> usize {
+    /// A category, the shop's bigger ones more often.
+    fn any_category(&self, rng: &mut impl Rng) -> usize {
         draw(rng, &self.category_sums)
     }
 
@@ -458,7 +461,7 @@ impl Orders<'_> {
         c.owned.clear();
         c.taste.clear();
         for _ in 0..rng.random_range(1..=3) {
-            let category = self.log.category_of_draw(rng);
+            let category = self.log.any_category(rng);
             if !c.taste.contains(&category) {
                 c.taste.push(category);
             }
@@ -517,7 +520,7 @@ fn favourite_category(rng: &mut impl Rng, log: &PurchaseLog, taste: &[usize]) ->
         [first, ..] if r < 0.5 => *first,
         [_, second, ..] if r < 0.7 => *second,
         [_, _, third] if r < 0.8 => *third,
-        _ => log.category_of_draw(rng),
+        _ => log.any_category(rng),
     }
 }
 
