@@ -10,10 +10,13 @@ use serde_json::{Value, json};
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let settings = AwsSettings::from_env()?;
-    let options = RebuildOptions {
-        neighbours: environment::number("PACKWISE_SIMILAR_NEIGHBOURS", 20usize)?,
-        segments: environment::number("PACKWISE_HISTORY_SEGMENTS", 16u32)?,
+    let defaults = RebuildOptions::default();
+    let mut options = RebuildOptions {
+        segments: environment::number("PACKWISE_HISTORY_SEGMENTS", defaults.segments)?,
+        ..defaults
     };
+    options.model.neighbours =
+        environment::number("PACKWISE_SIMILAR_NEIGHBOURS", defaults.model.neighbours)?;
     let clients = Clients::from_env(&settings, &RequestCounter::new()).await;
     let store = DynamoStore::new(clients.dynamodb, settings.table.clone());
     let store = &store;

@@ -8,6 +8,7 @@ use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
 use packwise_core::ports::{ConfigStore, OrderStore};
+use packwise_core::similar;
 use packwise_synth::{Generator, demo};
 use serde_json::{Value, json};
 
@@ -52,7 +53,8 @@ async fn the_scheduled_event_rebuilds_every_merchant_and_a_bad_one_is_refused() 
     for order in &history {
         store.import_history(order).await.unwrap();
     }
-    let skus = packwise_core::similar::co_purchase_of_orders(&history, 20).len();
+    let model = similar::of_orders(&history, &similar::ModelOptions::default());
+    let skus = model.iter().filter(|s| s.sku != similar::POPULAR).count();
 
     let answers = run(&table, vec!["{}".into(), r#"{"merchant": 5}"#.into()]).await;
 

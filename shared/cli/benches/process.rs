@@ -5,19 +5,10 @@ use std::io::{BufWriter, Write};
 use std::time::Instant;
 
 use packwise_cli::data::DataDir;
+use packwise_cli::memory::peak_rss_mib;
 use packwise_cli::process_file::process_lines;
 use packwise_core::ports::{ConfigStore, Expect, OrderStore};
 use packwise_synth::{Generator, demo};
-
-/// Peak resident memory of this process, from the kernel's own accounting.
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 fn main() -> anyhow::Result<()> {
     let n: usize = std::env::var("PACKWISE_BENCH_ORDERS")

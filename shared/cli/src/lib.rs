@@ -4,7 +4,9 @@
 pub mod data;
 pub mod demo;
 pub mod documents;
+pub mod evaluate;
 pub mod explain;
+pub mod memory;
 pub mod process_file;
 pub mod summary;
 
@@ -13,7 +15,10 @@ pub mod summary;
 /// history in one pass (segments pay off on DynamoDB).
 pub fn similar_rebuild(neighbours: usize) -> packwise_handlers::RebuildOptions {
     packwise_handlers::RebuildOptions {
-        neighbours,
+        model: packwise_core::similar::ModelOptions {
+            neighbours,
+            ..Default::default()
+        },
         segments: 1,
     }
 }

@@ -113,6 +113,28 @@ enum SimilarCommand {
         #[arg(long)]
         out: PathBuf,
     },
+    /// Evaluate the similar-items model on a purchase log split in time: from the
+    /// history before the cutoff and from single orders after it, how often 10
+    /// suggestions name what the customer bought next; a popularity baseline beside it.
+    Evaluate {
+        /// CSV with the columns order_id, customer_id, timestamp, sku, quantity,
+        /// unit_price (title and category optional).
+        #[arg(long)]
+        orders: PathBuf,
+        /// Orders before this time train the model; the rest are scored. RFC 3339 or a date.
+        #[arg(long, value_parser = parse_cutoff)]
+        cutoff: chrono::DateTime<chrono::Utc>,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also evaluate every measure and option the shipped model was chosen from.
+        #[arg(long)]
+        compare: bool,
+    },
+}
+
+fn parse_cutoff(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    packwise_cli::evaluate::parse_time(text).map_err(|e| e.to_string())
 }
 
 #[derive(Subcommand)]
@@ -284,6 +306,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             end,
             out,
         }) => similar_sample_csv(lines, seed, end, &out),
+        Command::Similar(SimilarCommand::Evaluate {
+            orders,
+            cutoff,
+            json,
+            compare,
+        }) => {
+            let report = packwise_cli::evaluate::run(&orders, cutoff, compare)?;
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                packwise_cli::evaluate::print_table(&report, &mut out)?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { out } => {
             std::fs::create_dir_all(&out)?;
             for (name, schema) in packwise_core::schema::all() {

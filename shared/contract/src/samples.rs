@@ -97,6 +97,7 @@ pub fn similar(sku: &str, neighbours: &[&str]) -> SimilarItems {
                 title: format!("{n} title"),
                 category: None,
                 score: 1.0 / (rank as f64 + 1.0),
+                basis: Default::default(),
             })
             .collect(),
     }

@@ -92,6 +92,7 @@ fn setup() -> (
                     title: format!("P{j}"),
                     category: None,
                     score: 1.0 / (1.0 + j as f64),
+                    basis: Default::default(),
                 })
                 .collect(),
         })

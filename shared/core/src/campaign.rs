@@ -186,6 +186,13 @@ pub struct CouponAction {
 #[serde(deny_unknown_fields)]
 pub struct RecommendAction {
     pub count: u8,
+    /// At most this many suggestions from one category, so a slip shows some variety.
+    #[serde(default = "default_per_category")]
+    pub max_per_category: u8,
+}
+
+fn default_per_category() -> u8 {
+    2
 }
 
 /// A message per locale (`en`, `de-DE`...), as a template: `Hi {{ first_name }}`.
@@ -287,6 +294,11 @@ impl Campaign {
                 (1..=20).contains(&r.count),
                 "actions.recommend.count",
                 "must be between 1 and 20",
+            );
+            p.check(
+                r.max_per_category >= 1,
+                "actions.recommend.max_per_category",
+                "must be at least 1",
             );
         }
         if let Some(m) = &self.actions.message {

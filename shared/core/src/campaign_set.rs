@@ -1,6 +1,6 @@
 //! A merchant's campaigns compiled once and reused for every order until they change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::campaign::{Campaign, InsertRule};
 use crate::codes::Secret;
@@ -35,6 +35,8 @@ pub struct CampaignSet {
     insert_skus: Vec<String>,
     /// Whether any campaign suggests items, so that orders need their similar items.
     recommends: bool,
+    /// SKUs never suggested: not recommendable or out of stock.
+    pub unrecommendable: HashSet<String>,
 }
 
 impl CampaignSet {
@@ -74,7 +76,14 @@ impl CampaignSet {
         let recommends = compiled
             .iter()
             .any(|c| c.campaign.actions.recommend.is_some());
+        let unrecommendable = settings
+            .not_recommendable
+            .iter()
+            .chain(&settings.out_of_stock)
+            .cloned()
+            .collect();
         CampaignSet {
+            unrecommendable,
             budgeted,
             insert_skus: inserts.keys().cloned().collect(),
             recommends,
@@ -100,11 +109,13 @@ impl CampaignSet {
     }
 
     /// What one order's read needs from this set: the issue counters of budgeted
-    /// campaigns, the stock of every insert, and the basket's similar items only if some
-    /// campaign suggests items. Borrows the lists the set computed when it was built.
+    /// campaigns, the stock of every insert, and the basket's similar items (with the
+    /// best-sellers, for a basket of new products) only if some campaign suggests items.
+    /// Borrows the lists the set computed when it was built.
     pub fn keys<'a>(&'a self, order: &'a Order) -> OrderKeys<'a> {
         let basket_skus = if self.recommends {
-            order.lines.iter().map(|l| l.sku.as_str()).collect()
+            let basket = order.lines.iter().map(|l| l.sku.as_str());
+            basket.chain([crate::similar::POPULAR]).collect()
         } else {
             Vec::new()
         };

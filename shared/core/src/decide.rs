@@ -418,19 +418,15 @@ fn apply(
             if let Some((taken_by, _)) = &parcel.recommendations {
                 skip("recommend", slot("recommendations", taken_by));
             } else {
-                let basket: Vec<(&str, &str)> = input
-                    .order
-                    .lines
-                    .iter()
-                    .map(|l| (l.sku.as_str(), l.title.as_str()))
-                    .collect();
-                let recs = similar::recommend(
-                    &basket,
-                    input.similar,
-                    &input.profile.skus,
-                    &input.set.settings.not_recommendable,
-                    usize::from(r.count),
-                );
+                let recs = similar::suggest(&similar::Suggest {
+                    basket: &input.order.lines,
+                    lists: &input.similar,
+                    history: &input.profile.affinity,
+                    bought: &input.profile.skus,
+                    excluded: &input.set.unrecommendable,
+                    count: usize::from(r.count),
+                    per_category: usize::from(r.max_per_category),
+                });
                 if recs.is_empty() {
                     skip("recommend", Limit::NoRecommendations);
                 } else {

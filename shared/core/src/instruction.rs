@@ -77,6 +77,11 @@ pub struct Recommendation {
     pub title: String,
     /// Short human reason, such as "often bought with Mint Tea".
     pub reason: String,
+    /// What the reason rests on, for slips that word it in the customer's language.
+    pub basis: crate::similar::Basis,
+    /// The title (or category) the reason names, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub because: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

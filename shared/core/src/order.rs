@@ -149,7 +149,7 @@ pub struct Order {
 }
 
 pub const MAX_LINES: usize = 500;
-const MAX_ID: usize = 128;
+pub(crate) const MAX_ID: usize = 128;
 
 impl Order {
     pub fn money(&self, amount: Decimal) -> Money {

@@ -245,14 +245,7 @@ where
             for sku in &decision.effects.stock_taken {
                 *taken_here.entry(sku.clone()).or_default() += 1;
             }
-            commits.push(commit_for(
-                order,
-                ctx.profile.as_ref(),
-                &set,
-                &decision,
-                &key,
-                &bytes,
-            ));
+            commits.push(commit_for(order, &ctx, &set, &decision, &key, &bytes));
             decided.push((i, set, key, bytes, decision.instruction));
         }
         let outcomes = match self.store.commit_many(&commits).await {
@@ -337,10 +330,11 @@ fn decide_for(order: &Order, set: &CampaignSet, ctx: &OrderContext, explain: boo
 }
 
 /// The order's commit with its decision's effects: touches on the profile, counters,
-/// stock taken and the coupon.
+/// stock taken and the coupon; and the basket's neighbours remembered in the profile,
+/// for suggestions from this customer's history on their next orders.
 fn commit_for(
     order: &Order,
-    previous: Option<&CustomerProfile>,
+    ctx: &OrderContext,
     set: &CampaignSet,
     decision: &Decision,
     key: &str,
@@ -348,7 +342,14 @@ fn commit_for(
 ) -> Commit {
     let effects = &decision.effects;
     let instruction = String::from_utf8(bytes.to_vec()).expect("JSON is UTF-8");
-    let mut commit = Commit::for_order(order, previous, key.to_string(), instruction);
+    let mut commit = Commit::for_order(order, ctx.profile.as_ref(), key.to_string(), instruction);
+    let profile = &mut commit.profile;
+    crate::similar::remember(
+        &mut profile.affinity,
+        &order.lines,
+        &ctx.similar,
+        &profile.skus,
+    );
     for touch in &effects.touches {
         commit.profile.record_touch(touch.clone());
     }

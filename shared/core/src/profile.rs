@@ -31,7 +31,7 @@ pub const MAX_CAP_WINDOW_DAYS: u32 = 365;
 
 /// The aggregates the engine targets on. Derived from history, plus what the merchant
 /// tells us about the customer (tags, NPS, birthday).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerProfile {
     pub merchant: String,
     pub customer_id: String,
@@ -51,6 +51,10 @@ pub struct CustomerProfile {
     pub birthday: Option<NaiveDate>,
     pub locale: Option<String>,
     pub touches: Vec<Touch>,
+    /// Neighbours of what the customer bought, best first: suggestions from their
+    /// history without reading their past items' lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affinity: Vec<crate::similar::Affinity>,
     /// Optimistic-concurrency version: every commit increments it.
     pub version: u64,
 }

@@ -34,6 +34,9 @@ pub struct MerchantSettings {
     /// SKUs never suggested (gift cards, discontinued items).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_recommendable: Vec<String>,
+    /// Products out of stock right now: not suggested until they are back.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_stock: Vec<String>,
 }
 
 fn default_max_inserts() -> u32 {
@@ -66,6 +69,14 @@ impl MerchantSettings {
             "coupon_secret",
             "must be at least 16 characters",
         );
+        for (field, skus) in [
+            ("not_recommendable", &self.not_recommendable),
+            ("out_of_stock", &self.out_of_stock),
+        ] {
+            for (i, sku) in skus.iter().enumerate() {
+                p.identifier(&format!("{field}[{i}]"), sku, crate::order::MAX_ID);
+            }
+        }
         if let Some(t) = self.free_shipping_threshold {
             p.check(
                 t > Decimal::ZERO,

@@ -1,15 +1,15 @@
 //! The scheduled rebuild of every merchant's similar items from purchase history.
 
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use futures_util::future::try_join_all;
-use packwise_core::ports::{ConfigStore, CustomerOrder, OrderStore, StoreError};
-use packwise_core::similar::co_purchase_of_history;
+use packwise_core::ports::{ConfigStore, HistoryPage, OrderStore, StoreError};
+use packwise_core::similar::{ModelOptions, PurchaseHistory};
 
 #[derive(Clone, Copy, Debug)]
 pub struct RebuildOptions {
-    /// Neighbours kept per SKU.
-    pub neighbours: usize,
+    pub model: ModelOptions,
     /// History segments read in parallel (DynamoDB has 16 history shards).
     pub segments: u32,
 }
@@ -17,7 +17,7 @@ pub struct RebuildOptions {
 impl Default for RebuildOptions {
     fn default() -> Self {
         RebuildOptions {
-            neighbours: 20,
+            model: ModelOptions::default(),
             segments: 16,
         }
     }
@@ -75,16 +75,20 @@ async fn rebuild_one<S: OrderStore>(
 ) -> Result<MerchantRebuild, StoreError> {
     let started = Instant::now();
     let segments = options.segments.max(1);
-    let parts =
-        try_join_all((0..segments).map(|segment| read_segment(store, merchant, segment, segments)))
-            .await?;
-    let history: Vec<CustomerOrder> = parts.into_iter().flatten().collect();
-    let similar = co_purchase_of_history(&history, options.neighbours);
+    // Every segment folds its pages into the interned history as they arrive, so the
+    // orders' documents never pile up. The lock is held while a page is folded, never
+    // across a read.
+    let history = Mutex::new(PurchaseHistory::new());
+    try_join_all((0..segments).map(|s| read_segment(store, merchant, s, segments, &history)))
+        .await?;
+    let history = history.into_inner().unwrap_or_else(PoisonError::into_inner);
+    let similar = history.build(&options.model);
     store.put_similar_many(merchant, &similar).await?;
     Ok(MerchantRebuild {
         merchant: merchant.to_string(),
-        orders_read: history.len(),
-        skus_written: similar.len(),
+        orders_read: history.orders(),
+        // The best-sellers' list is stored too, but it is not a product.
+        skus_written: similar.len().saturating_sub(1),
         millis: started.elapsed().as_millis(),
     })
 }
@@ -94,17 +98,22 @@ async fn read_segment<S: OrderStore>(
     merchant: &str,
     segment: u32,
     segments: u32,
-) -> Result<Vec<CustomerOrder>, StoreError> {
-    let mut orders = Vec::new();
+    history: &Mutex<PurchaseHistory>,
+) -> Result<(), StoreError> {
     let mut cursor: Option<String> = None;
     loop {
-        let page = store
+        let HistoryPage { orders, next } = store
             .history_page(merchant, segment, segments, cursor.as_deref())
             .await?;
-        orders.extend(page.orders);
-        match page.next {
+        {
+            let mut history = history.lock().unwrap_or_else(PoisonError::into_inner);
+            for o in &orders {
+                history.add_summary(&o.customer, &o.order);
+            }
+        }
+        match next {
             Some(next) => cursor = Some(next),
-            None => return Ok(orders),
+            None => return Ok(()),
         }
     }
 }

@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use packwise_core::Order;
 use packwise_core::ports::{ConfigStore, ISSUED, ObjectSink, OrderStore};
 use packwise_core::process::Processor;
+use packwise_core::similar;
 use packwise_handlers::handle_order_messages;
 use packwise_synth::{Generator, demo};
 use serde_json::json;
@@ -300,8 +301,9 @@ where
         .map(|r| (r.merchant.as_str(), r.orders_read))
         .collect();
     assert_eq!(read, [(demo::MERCHANT, history.len()), ("other-shop", 1)]);
-    let expected = packwise_core::similar::co_purchase_of_orders(&history, 20);
-    assert_eq!(report.rebuilt[0].skus_written, expected.len());
+    let expected = similar::of_orders(&history, &similar::ModelOptions::default());
+    let products = expected.iter().filter(|s| s.sku != similar::POPULAR);
+    assert_eq!(report.rebuilt[0].skus_written, products.count());
     let basket: Vec<&str> = expected.iter().take(5).map(|s| s.sku.as_str()).collect();
     let keys = packwise_core::ports::OrderKeys {
         merchant: demo::MERCHANT,

@@ -421,7 +421,10 @@ fn review_request() -> Campaign {
 
 fn similar_items() -> Campaign {
     let actions = Actions {
-        recommend: Some(RecommendAction { count: 3 }),
+        recommend: Some(RecommendAction {
+            count: 3,
+            max_per_category: 2,
+        }),
         ..Actions::default()
     };
     campaign(

@@ -46,6 +46,7 @@ pub fn settings() -> MerchantSettings {
         coupon_secret: "demo-shop-fixed-coupon-secret".to_string(),
         free_shipping_threshold: Some(free_shipping_threshold()),
         not_recommendable: Vec::new(),
+        out_of_stock: Vec::new(),
     }
 }
 

@@ -32,7 +32,7 @@ fn run_demo_day() -> Day {
     for o in &history {
         profiles.get_mut(&o.customer.id).unwrap().record_order(o);
     }
-    let similar = similar::co_purchase_of_orders(&history, 20);
+    let similar = similar::of_orders(&history, &similar::ModelOptions::default());
     let inserts = inserts();
     let set = CampaignSet::build(settings(), campaigns(), inserts.clone());
     let orders = g.day_of_orders(&customers, day, 1200);
