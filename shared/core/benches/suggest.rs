@@ -3,11 +3,11 @@
 //! neighbours and 40 bought items, the best-sellers' list, 50 excluded SKUs; 3 suggestions
 //! at most 2 per category. And folding that order into the profile's history.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use packwise_core::order::OrderLine;
-use packwise_core::similar::{Affinity, Basis, Neighbour, POPULAR, SimilarItems, Suggest};
+use packwise_core::similar::{Affinity, Basis, Neighbour, POPULAR, SimilarItems, SkuSet, Suggest};
 use packwise_core::similar::{remember, suggest};
 
 const CATEGORIES: [&str; 8] = [
@@ -30,7 +30,7 @@ struct Input {
     lists: Vec<SimilarItems>,
     history: Vec<Affinity>,
     bought: BTreeMap<String, u32>,
-    excluded: HashSet<String>,
+    excluded: SkuSet,
 }
 
 fn input() -> Input {

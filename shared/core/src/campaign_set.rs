@@ -1,6 +1,6 @@
 //! A merchant's campaigns compiled once and reused for every order until they change.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use crate::campaign::{Campaign, InsertRule};
 use crate::codes::Secret;
@@ -36,7 +36,7 @@ pub struct CampaignSet {
     /// Whether any campaign suggests items, so that orders need their similar items.
     recommends: bool,
     /// SKUs never suggested: not recommendable or out of stock.
-    pub unrecommendable: HashSet<String>,
+    pub unrecommendable: crate::similar::SkuSet,
 }
 
 impl CampaignSet {

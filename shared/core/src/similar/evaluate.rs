@@ -279,7 +279,7 @@ fn serve(
         lists,
         history,
         bought,
-        excluded: &HashSet::new(),
+        excluded: &super::SkuSet::default(),
         count: AT,
         per_category: AT,
     })

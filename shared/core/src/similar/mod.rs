@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use model::{LineRef, Measure, ModelOptions, PurchaseHistory, Together};
-pub use serve::{Affinity, Suggest, remember, suggest};
+pub use serve::{Affinity, SkuSet, Suggest, remember, suggest};
 
 /// The list stored under this SKU holds the merchant's best-sellers: what a basket of
 /// brand-new products is offered. SKUs cannot contain `#`, so no product collides with it.

@@ -5,7 +5,9 @@
 //! from the lists each order read anyway, so serving needs no read beyond the one batch
 //! that fetches the profile and the basket's lists.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
+
+use foldhash::fast::FixedState;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -62,52 +64,86 @@ impl<S: std::hash::BuildHasher> Lists for HashMap<String, SimilarItems, S> {
 }
 
 /// Folds one order's basket neighbours into the customer's remembered ones. `bought` is
-/// everything the customer has bought, this order included: those are dropped.
+/// everything the customer has bought, this order included: those are dropped. Only the
+/// entries that stay are copied out of the lists.
 pub fn remember(
     history: &mut Vec<Affinity>,
     basket: &[OrderLine],
     lists: &(impl Lists + ?Sized),
     bought: &BTreeMap<String, u32>,
 ) {
-    for a in history.iter_mut() {
-        a.score *= HISTORY_DECAY;
-    }
+    let mut pool = Pool::with_capacity(offers(basket, lists));
     for line in basket {
         let Some(list) = lists.of(&line.sku) else {
             continue;
         };
-        for n in &list.neighbours {
-            if n.basis == Basis::Popular || bought.contains_key(&n.sku) {
-                continue;
-            }
+        for n in list.neighbours.iter().filter(|n| n.basis != Basis::Popular) {
             let because = match n.basis {
-                Basis::Category => n.category.clone(),
-                _ => Some(line.title.clone()),
+                Basis::Category => n.category.as_deref(),
+                _ => Some(line.title.as_str()),
             };
-            match history.iter_mut().find(|a| a.sku == n.sku) {
-                Some(a) => {
-                    // The larger of what is remembered and what this order adds names it.
-                    if n.score > a.score && n.basis <= a.basis {
-                        a.basis = n.basis;
-                        a.because = because;
-                    }
-                    a.score += n.score;
-                }
-                None => history.push(Affinity {
-                    sku: n.sku.clone(),
-                    title: n.title.clone(),
-                    category: n.category.clone(),
-                    score: n.score,
-                    basis: n.basis,
-                    because,
-                }),
-            }
+            let offer = Offer::of(n, n.score, n.basis, because);
+            pool.offer(offer, |sku| !bought.contains_key(sku));
         }
     }
     history.retain(|a| !bought.contains_key(&a.sku));
-    history.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.sku.cmp(&b.sku)));
-    history.truncate(HISTORY_KEPT);
+    for a in history.iter_mut() {
+        a.score *= HISTORY_DECAY;
+        if let Some(fresh) = pool.take(&a.sku) {
+            // The larger of what is remembered and what this order adds names it.
+            if fresh.best > a.score && fresh.basis <= a.basis {
+                a.basis = fresh.basis;
+                a.because = fresh.because.map(str::to_string);
+            }
+            a.score += fresh.score;
+        }
+    }
+    let fresh = pool.into_ranked();
+    let mut kept: Vec<Kept<'_>> = std::mem::take(history)
+        .into_iter()
+        .map(Kept::Old)
+        .chain(fresh.into_iter().map(Kept::New))
+        .collect();
+    kept.sort_unstable_by(|a, b| {
+        let (a, b) = (a.rank(), b.rank());
+        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1))
+    });
+    kept.truncate(HISTORY_KEPT);
+    history.extend(kept.into_iter().map(Kept::into_affinity));
 }
+
+/// An entry of the history being remembered: one it had, or one this order brings.
+enum Kept<'a> {
+    Old(Affinity),
+    New(Candidate<'a>),
+}
+
+impl Kept<'_> {
+    fn rank(&self) -> (f64, &str) {
+        match self {
+            Kept::Old(a) => (a.score, &a.sku),
+            Kept::New(c) => (c.score, c.sku),
+        }
+    }
+
+    fn into_affinity(self) -> Affinity {
+        match self {
+            Kept::Old(a) => a,
+            Kept::New(c) => Affinity {
+                sku: c.sku.to_string(),
+                title: c.title.to_string(),
+                category: c.category.map(str::to_string),
+                score: c.score,
+                basis: c.basis,
+                because: c.because.map(str::to_string),
+            },
+        }
+    }
+}
+
+/// A set of SKUs, hashed fast: SKUs come from the merchant, not from strangers, so a
+/// fixed-seed hash is safe here, and it keeps serving within its budget.
+pub type SkuSet = std::collections::HashSet<String, FixedState>;
 
 /// What one parcel's suggestions are made from.
 pub struct Suggest<'a> {
@@ -118,10 +154,94 @@ pub struct Suggest<'a> {
     /// Everything the customer bought before.
     pub bought: &'a BTreeMap<String, u32>,
     /// Never suggested: not recommendable or out of stock.
-    pub excluded: &'a HashSet<String>,
+    pub excluded: &'a SkuSet,
     pub count: usize,
     /// At most this many suggestions of one category, for variety.
     pub per_category: usize,
+}
+
+/// One neighbour offered as a candidate, borrowed from where it was read.
+struct Offer<'a> {
+    sku: &'a str,
+    title: &'a str,
+    category: Option<&'a str>,
+    score: f64,
+    basis: Basis,
+    because: Option<&'a str>,
+}
+
+impl<'a> Offer<'a> {
+    fn of(n: &'a super::Neighbour, score: f64, basis: Basis, because: Option<&'a str>) -> Self {
+        Offer {
+            sku: &n.sku,
+            title: &n.title,
+            category: n.category.as_deref(),
+            score,
+            basis,
+            because,
+        }
+    }
+}
+
+/// Candidates gathered from several lists, their scores summed per SKU. Each SKU is
+/// hashed once per offer and checked against the exclusions once.
+struct Pool<'a> {
+    candidates: Vec<Candidate<'a>>,
+    /// Position in `candidates`, or `REFUSED`.
+    index: HashMap<&'a str, usize, FixedState>,
+}
+
+const REFUSED: usize = usize::MAX;
+const TAKEN: usize = usize::MAX - 1;
+
+impl<'a> Pool<'a> {
+    /// Room for `offers` without growing: a 10-line basket offers about 200.
+    fn with_capacity(offers: usize) -> Self {
+        Pool {
+            candidates: Vec::with_capacity(offers),
+            index: HashMap::with_capacity_and_hasher(offers, FixedState::default()),
+        }
+    }
+
+    fn offer(&mut self, o: Offer<'a>, allowed: impl Fn(&str) -> bool) {
+        let candidates = &mut self.candidates;
+        let at = *self.index.entry(o.sku).or_insert_with(|| {
+            if !allowed(o.sku) {
+                return REFUSED;
+            }
+            candidates.push(Candidate {
+                sku: o.sku,
+                title: o.title,
+                category: o.category,
+                score: 0.0,
+                best: f64::NEG_INFINITY,
+                basis: o.basis,
+                because: o.because,
+                taken: false,
+            });
+            candidates.len() - 1
+        });
+        if let Some(c) = self.candidates.get_mut(at) {
+            c.add(o.score, o.basis, o.because);
+        }
+    }
+
+    /// Removes a candidate from the ranking and hands it over.
+    fn take(&mut self, sku: &str) -> Option<&Candidate<'a>> {
+        let at = self.index.get_mut(sku)?;
+        let c = self.candidates.get_mut(*at)?;
+        *at = TAKEN;
+        c.taken = true;
+        Some(c)
+    }
+
+    /// The candidates not taken, best first; equal scores in SKU order.
+    fn into_ranked(self) -> Vec<Candidate<'a>> {
+        let mut ranked = self.candidates;
+        ranked.retain(|c| !c.taken);
+        ranked.sort_unstable_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.sku.cmp(b.sku)));
+        ranked
+    }
 }
 
 struct Candidate<'a> {
@@ -133,6 +253,8 @@ struct Candidate<'a> {
     best: f64,
     basis: Basis,
     because: Option<&'a str>,
+    /// Merged into an entry the profile already had.
+    taken: bool,
 }
 
 impl<'a> Candidate<'a> {
@@ -163,6 +285,15 @@ impl<'a> Candidate<'a> {
     }
 }
 
+/// How many neighbours the basket's lists hold.
+fn offers(basket: &[OrderLine], lists: &(impl Lists + ?Sized)) -> usize {
+    basket
+        .iter()
+        .filter_map(|l| lists.of(&l.sku))
+        .map(|l| l.neighbours.len())
+        .sum()
+}
+
 /// The best `count` items for the parcel, best first, each with its reason. Items in
 /// the basket, bought before or excluded never appear; best-sellers fill what the
 /// neighbours leave open.
@@ -172,31 +303,7 @@ pub fn suggest<'a>(s: &Suggest<'a>) -> Vec<Recommendation> {
             && !s.bought.contains_key(sku)
             && !s.excluded.contains(sku)
     };
-    let mut candidates: Vec<Candidate<'a>> = Vec::new();
-    let mut index: HashMap<&'a str, usize> = HashMap::new();
-    let mut offer = |sku: &'a str,
-                     title: &'a str,
-                     category: Option<&'a str>,
-                     score: f64,
-                     basis: Basis,
-                     because: Option<&'a str>| {
-        if !allowed(sku) {
-            return;
-        }
-        let at = *index.entry(sku).or_insert_with(|| {
-            candidates.push(Candidate {
-                sku,
-                title,
-                category,
-                score: 0.0,
-                best: f64::NEG_INFINITY,
-                basis,
-                because,
-            });
-            candidates.len() - 1
-        });
-        candidates[at].add(score, basis, because);
-    };
+    let mut pool = Pool::with_capacity(offers(s.basket, s.lists) + s.history.len());
     for line in s.basket {
         let Some(list) = s.lists.of(&line.sku) else {
             continue;
@@ -207,8 +314,7 @@ pub fn suggest<'a>(s: &Suggest<'a>) -> Vec<Recommendation> {
                 Basis::Category => n.category.as_deref(),
                 _ => None,
             };
-            let category = n.category.as_deref();
-            offer(&n.sku, &n.title, category, n.score, n.basis, because);
+            pool.offer(Offer::of(n, n.score, n.basis, because), allowed);
         }
     }
     for a in s.history {
@@ -216,33 +322,17 @@ pub fn suggest<'a>(s: &Suggest<'a>) -> Vec<Recommendation> {
             Basis::CoPurchase => Basis::History,
             other => other,
         };
-        let category = a.category.as_deref();
-        let because = a.because.as_deref();
-        offer(
-            &a.sku,
-            &a.title,
-            category,
-            HISTORY_WEIGHT * a.score,
+        let offer = Offer {
+            sku: &a.sku,
+            title: &a.title,
+            category: a.category.as_deref(),
+            score: HISTORY_WEIGHT * a.score,
             basis,
-            because,
-        );
+            because: a.because.as_deref(),
+        };
+        pool.offer(offer, allowed);
     }
-    candidates.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.sku.cmp(b.sku)));
-    let fill = s
-        .lists
-        .of(POPULAR)
-        .into_iter()
-        .flat_map(|l| &l.neighbours)
-        .filter(|n| allowed(&n.sku) && !index.contains_key(n.sku.as_str()))
-        .map(|n| Candidate {
-            sku: &n.sku,
-            title: &n.title,
-            category: n.category.as_deref(),
-            score: n.score,
-            best: n.score,
-            basis: Basis::Popular,
-            because: None,
-        });
+    let candidates = pool.into_ranked();
     let mut chosen = Chosen {
         per_category: HashMap::new(),
         picked: Vec::with_capacity(s.count),
@@ -252,7 +342,25 @@ pub fn suggest<'a>(s: &Suggest<'a>) -> Vec<Recommendation> {
     for c in candidates.iter() {
         chosen.offer(c);
     }
-    for c in fill {
+    // What the neighbours left open: every allowed neighbour was either picked or held
+    // back by its category's cap, which holds it back here too.
+    let fill = s
+        .lists
+        .of(POPULAR)
+        .into_iter()
+        .flat_map(|l| &l.neighbours)
+        .filter(|n| allowed(&n.sku) && !chosen.picked.iter().any(|p| p.sku == n.sku))
+        .map(|n| Candidate {
+            sku: &n.sku,
+            title: &n.title,
+            category: n.category.as_deref(),
+            score: n.score,
+            best: n.score,
+            basis: Basis::Popular,
+            because: None,
+            taken: false,
+        });
+    for c in fill.collect::<Vec<_>>() {
         if chosen.full() {
             break;
         }
@@ -330,7 +438,7 @@ mod tests {
         lists: &'a Vec<SimilarItems>,
         history: &'a [Affinity],
         bought: &'a BTreeMap<String, u32>,
-        excluded: &'a HashSet<String>,
+        excluded: &'a SkuSet,
     ) -> Suggest<'a> {
         Suggest {
             basket,
@@ -368,7 +476,7 @@ mod tests {
             ),
         ];
         let bought = BTreeMap::from([("OLD".to_string(), 1)]);
-        let excluded = HashSet::from(["GIFTCARD".to_string()]);
+        let excluded = SkuSet::from_iter(["GIFTCARD".to_string()]);
         let basket = basket(&[("TEA", "Mint Tea"), ("CAKE", "Lemon Cake")]);
         let mut r = request(&basket, &lists, &[], &bought, &excluded);
         r.count = 2;
@@ -403,7 +511,7 @@ mod tests {
         ];
         let basket = basket(&[("TEA", "Mint Tea")]);
         let none = BTreeMap::new();
-        let excluded = HashSet::new();
+        let excluded = SkuSet::default();
         let recs = suggest(&request(&basket, &lists, &history, &none, &excluded));
         // BEANS 0.5, MUG 0.4, FILTER 0.3: half weight for history.
         assert_eq!(skus(&recs), ["BEANS", "MUG", "FILTER"]);
@@ -426,7 +534,7 @@ mod tests {
         )];
         let basket = basket(&[("TEA", "Tea")]);
         let none = BTreeMap::new();
-        let excluded = HashSet::new();
+        let excluded = SkuSet::default();
         let mut r = request(&basket, &lists, &[], &none, &excluded);
         r.count = 5;
         r.per_category = 1;
@@ -449,7 +557,7 @@ mod tests {
         let lists = vec![list("TEA", vec![n("MUG", None, 0.4)]), popular];
         let basket = basket(&[("TEA", "Tea"), ("BRAND-NEW", "New")]);
         let none = BTreeMap::new();
-        let excluded = HashSet::new();
+        let excluded = SkuSet::default();
         let recs = suggest(&request(&basket, &lists, &[], &none, &excluded));
         assert_eq!(skus(&recs), ["MUG", "BEST", "NEXT"]);
         assert_eq!(recs[1].reason, "a customer favourite");
