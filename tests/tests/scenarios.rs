@@ -10,6 +10,7 @@ use packwise_core::order::Order;
 use packwise_core::ports::{ConfigStore, CustomerAttributes, Expect, HELD_OUT, ISSUED, OrderStore};
 use packwise_core::process::Processor;
 use packwise_core::profile::NpsAnswer;
+use packwise_core::similar::Basis;
 use packwise_embedded::{FileSink, SqliteStore};
 use serde_json::{Value, json};
 
@@ -569,4 +570,89 @@ async fn concurrent_processors_never_overshoot_a_budget() {
     assert_eq!(applied, 10);
     assert_eq!(shop.counter("limited", ISSUED).await, 10);
     assert_eq!(shop.stock("CARD-THANKS").await, 1000 - 10);
+}
+
+#[tokio::test]
+async fn suggestions_come_from_the_basket_then_from_what_the_customer_bought_before() {
+    let shop = Shop::open(json!([
+        {"id": "suggest", "name": "You may also like", "status": "active", "priority": 10,
+         "condition": "true",
+         "actions": {"recommend": {"count": 3, "max_per_category": 1}}}
+    ]))
+    .await;
+    let store = &shop.processor.store;
+    let mut settings = store.settings(M).await.unwrap().unwrap();
+    settings.out_of_stock = vec!["BEANS".into()];
+    settings.not_recommendable = vec!["GIFTCARD".into()];
+    store.put_settings(&settings).await.unwrap();
+    let past: [(&[(&str, &str)], usize); 5] = [
+        (&[("KETTLE", "kitchen"), ("FILTER", "coffee")], 6),
+        (&[("KETTLE", "kitchen"), ("BEANS", "coffee")], 8),
+        (&[("KETTLE", "kitchen"), ("GIFTCARD", "gifts")], 8),
+        (
+            &[
+                ("KETTLE", "kitchen"),
+                ("DRIPPER", "coffee"),
+                ("SCALE", "kitchen"),
+            ],
+            3,
+        ),
+        (&[("MUG", "tableware")], 20),
+    ];
+    let mut customer = 0;
+    for (basket, times) in past {
+        for _ in 0..times {
+            customer += 1;
+            let lines: Vec<_> = basket.iter().map(|(s, c)| (*s, *c, 1, "20.00")).collect();
+            let order = shop.order(&format!("past-{customer}"), "2026-01-10T10:00:00Z", &lines);
+            store.import_history(&order).await.unwrap();
+        }
+    }
+    let rebuilt = packwise_handlers::rebuild_similar(store, Some(M), Default::default())
+        .await
+        .unwrap();
+    assert!(rebuilt.failed.is_empty(), "{:?}", rebuilt.failed);
+
+    let first = shop.order(
+        "ann",
+        "2026-03-01T10:00:00Z",
+        &[("KETTLE", "kitchen", 1, "45.00")],
+    );
+    let recs = shop.process(&first).await.recommendations;
+    let picked: Vec<(&str, &str)> = recs
+        .iter()
+        .map(|r| (r.sku.as_str(), r.reason.as_str()))
+        .collect();
+    // FILTER and DRIPPER are both coffee: one per category. BEANS is out of stock, the
+    // gift card not recommendable; MUG, a best-seller never bought with a kettle, fills.
+    assert_eq!(
+        picked,
+        [
+            ("FILTER", "often bought with KETTLE title"),
+            ("SCALE", "often bought with KETTLE title"),
+            ("MUG", "a customer favourite"),
+        ]
+    );
+
+    // A product nobody bought before: the kettle's neighbours, remembered in ann's
+    // profile, speak for her history, and nothing she bought comes back.
+    let second = shop.order(
+        "ann",
+        "2026-04-01T10:00:00Z",
+        &[("NEW-TEA", "tea", 1, "45.00")],
+    );
+    let recs = shop.process(&second).await.recommendations;
+    let picked: Vec<(&str, Basis, Option<&str>)> = recs
+        .iter()
+        .map(|r| (r.sku.as_str(), r.basis, r.because.as_deref()))
+        .collect();
+    assert_eq!(
+        picked,
+        [
+            ("FILTER", Basis::History, Some("KETTLE title")),
+            ("SCALE", Basis::History, Some("KETTLE title")),
+            ("MUG", Basis::Popular, None),
+        ]
+    );
+    assert_eq!(recs[0].reason, "goes with your KETTLE title");
 }

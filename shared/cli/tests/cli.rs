@@ -744,3 +744,109 @@ fn similar_sample_csv_writes_a_seeded_purchase_log_to_a_file_or_stdout() {
     );
     assert_ne!(other_seed.stdout, text);
 }
+
+#[test]
+fn similar_evaluate_scores_the_model_against_popularity_on_a_split_log() {
+    let sb = Sandbox::new();
+    let file = sb.path().join("orders.csv");
+    let file = file.to_str().unwrap();
+    let generate = [
+        "similar",
+        "sample-csv",
+        "--lines",
+        "40000",
+        "--end",
+        "2026-06-30",
+        "--out",
+        file,
+    ];
+    sb.expect(0, &generate);
+    let evaluate = [
+        "similar",
+        "evaluate",
+        "--orders",
+        file,
+        "--cutoff",
+        "2026-03-01",
+    ];
+    let json = sb.expect(0, &[&evaluate[..], &["--json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(report["cutoff"], "2026-03-01T00:00:00Z");
+    assert_eq!(report["data"]["rows"], 40000);
+    let models = report["models"].as_array().unwrap();
+    let names: Vec<&str> = models
+        .iter()
+        .map(|m| m["model"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["popularity", "packwise"]);
+    for task in ["history", "next_order"] {
+        let (popularity, packwise) = (&models[0][task], &models[1][task]);
+        assert!(
+            packwise["cases"].as_u64().unwrap() > 100,
+            "{task}: {packwise}"
+        );
+        assert!(
+            packwise["hit_rate"].as_f64() > popularity["hit_rate"].as_f64(),
+            "{task}: {packwise} vs {popularity}"
+        );
+        assert!(packwise["coverage"].as_f64() > popularity["coverage"].as_f64());
+    }
+
+    let table = sb.expect(0, &evaluate);
+    assert!(
+        table.stdout.starts_with("40000 rows (0 skipped)"),
+        "{}",
+        table.context()
+    );
+    assert!(
+        table.stdout.lines().any(|l| l.starts_with("packwise ")),
+        "{}",
+        table.context()
+    );
+
+    let everything = sb.expect(0, &[&evaluate[..], &["--compare", "--json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&everything.stdout).unwrap();
+    assert!(report["models"].as_array().unwrap().len() > 10);
+
+    let late = sb.expect(
+        1,
+        &[
+            "similar",
+            "evaluate",
+            "--orders",
+            file,
+            "--cutoff",
+            "2030-01-01",
+        ],
+    );
+    assert!(
+        late.stderr.contains("leaves") && late.stderr.contains("0 after"),
+        "{}",
+        late.context()
+    );
+    let bad = sb.expect(
+        2,
+        &["similar", "evaluate", "--orders", file, "--cutoff", "soon"],
+    );
+    assert!(
+        bad.stderr.contains("`soon` is not a time"),
+        "{}",
+        bad.context()
+    );
+    let missing = sb.expect(
+        1,
+        &[
+            "similar",
+            "evaluate",
+            "--orders",
+            "nope.csv",
+            "--cutoff",
+            "2026-01-01",
+        ],
+    );
+    assert!(
+        missing.stderr.contains("cannot open nope.csv"),
+        "{}",
+        missing.context()
+    );
+}

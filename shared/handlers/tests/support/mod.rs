@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 use packwise_core::Order;
 use packwise_core::ports::{ConfigStore, ISSUED, ObjectSink, OrderStore};
 use packwise_core::process::Processor;
-use packwise_core::similar;
+use packwise_core::similar::{self, SimilarItems};
 use packwise_handlers::handle_order_messages;
 use packwise_synth::{Generator, demo};
 use serde_json::json;
@@ -304,7 +304,13 @@ where
     let expected = similar::of_orders(&history, &similar::ModelOptions::default());
     let products = expected.iter().filter(|s| s.sku != similar::POPULAR);
     assert_eq!(report.rebuilt[0].skus_written, products.count());
-    let basket: Vec<&str> = expected.iter().take(5).map(|s| s.sku.as_str()).collect();
+    // Five products' lists and the best-sellers', whose key no product can have.
+    let read: Vec<&SimilarItems> = expected
+        .iter()
+        .take(5)
+        .chain(expected.iter().filter(|s| s.sku == similar::POPULAR))
+        .collect();
+    let basket: Vec<&str> = read.iter().map(|s| s.sku.as_str()).collect();
     let keys = packwise_core::ports::OrderKeys {
         merchant: demo::MERCHANT,
         customer: "nobody",
@@ -316,7 +322,7 @@ where
     };
     let mut stored = store.load(&keys).await.unwrap().similar;
     stored.sort_by(|a, b| a.sku.cmp(&b.sku));
-    let mut wanted: Vec<_> = expected.into_iter().take(5).collect();
+    let mut wanted: Vec<SimilarItems> = read.into_iter().cloned().collect();
     wanted.sort_by(|a, b| a.sku.cmp(&b.sku));
     assert_eq!(stored, wanted);
 }
