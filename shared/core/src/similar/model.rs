@@ -211,6 +211,7 @@ impl PurchaseHistory {
         let mut dot = vec![0.0f64; n];
         let mut together = vec![0u32; n];
         let mut touched: Vec<u32> = Vec::new();
+        let mut scored: Vec<(u32, f64)> = Vec::new();
         let mut lists: Vec<Vec<(u32, f64)>> = Vec::with_capacity(n);
         for item in 0..n {
             for &(basket, at) in by_item.of_item(item) {
@@ -227,23 +228,22 @@ impl PurchaseHistory {
                     dot[o] += w_item * weights[baskets.start(basket as usize) + pos];
                 }
             }
-            let mut scored: Vec<(u32, f64)> = touched
-                .iter()
-                .map(|&other| {
-                    let o = other as usize;
-                    let raw = weights.similarity(options.measure, item, o, dot[o]);
-                    let seen = f64::from(together[o]);
-                    (other, raw * seen / (seen + options.shrinkage))
-                })
-                .filter(|(_, s)| *s > 0.0)
-                .collect();
+            scored.clear();
+            scored.extend(touched.iter().map(|&other| {
+                let o = other as usize;
+                let raw = weights.similarity(options.measure, item, o, dot[o]);
+                let seen = f64::from(together[o]);
+                (other, raw * seen / (seen + options.shrinkage))
+            }));
+            scored.retain(|(_, s)| *s > 0.0);
             for &other in &touched {
                 dot[other as usize] = 0.0;
                 together[other as usize] = 0;
             }
             touched.clear();
             top(&mut scored, k, |i| &self.products[i as usize].sku);
-            lists.push(scored);
+            // A copy of the k kept: the scratch row had room for every co-purchase.
+            lists.push(scored.clone());
         }
         self.with_fallbacks(lists, &popularity, k)
     }
