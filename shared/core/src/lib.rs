@@ -1,6 +1,7 @@
 //! packwise core: the domain, the pure decision engine and the storage ports.
 //! No I/O and no AWS here, so every Lambda and the command line share one engine.
 
+pub mod api_key;
 pub mod campaign;
 pub mod campaign_set;
 pub mod codes;

@@ -7,6 +7,7 @@ use std::future::Future;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::api_key::ApiKey;
 use crate::campaign::Campaign;
 use crate::decide::IssuedCoupon;
 use crate::insert::Insert;
@@ -25,6 +26,9 @@ pub enum StoreError {
     VersionConflict { what: String, expected: Option<u64> },
     #[error("not found: {0}")]
     NotFound(String),
+    /// A record to be created exists already: nothing was written.
+    #[error("{0} exists already")]
+    Conflict(String),
     /// A stored record cannot be read: retrying will not help.
     #[error("corrupt record {key}: {reason}")]
     Corrupt { key: String, reason: String },
@@ -232,6 +236,30 @@ pub trait ConfigStore: Send + Sync {
         merchant: &str,
         insert: &Insert,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Merchants' API keys. A key is found by its id alone, since a request's merchant is
+/// only known once its key is; every other call is scoped to the merchant.
+pub trait KeyStore: Send + Sync {
+    /// Stores a new key; an id that exists already is `StoreError::Conflict`, and the
+    /// stored key is left as it was.
+    fn put_api_key(&self, key: &ApiKey) -> impl Future<Output = StoreResult<()>> + Send;
+    /// A key by its id, whatever its merchant (the caller is not known yet when it is
+    /// read). Read strongly consistent, so a revocation holds from the moment it returns.
+    fn api_key(&self, id: &str) -> impl Future<Output = StoreResult<Option<ApiKey>>> + Send;
+    /// The merchant's keys, revoked ones too, newest first (ties by id, descending). Where
+    /// the list comes from an index (DynamoDB) it may lag a write by a moment; `api_key`,
+    /// which authentication uses, never does.
+    fn api_keys(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<ApiKey>>> + Send;
+    /// Marks the merchant's key revoked at `at`; false when the merchant has no such key
+    /// (another merchant's key is not found either, and is left untouched). Revoking twice
+    /// keeps the first time and returns true.
+    fn revoke_api_key(
+        &self,
+        merchant: &str,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> impl Future<Output = StoreResult<bool>> + Send;
 }
 
 /// Per-order state: one read and one atomic write per order.
