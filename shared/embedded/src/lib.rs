@@ -15,6 +15,7 @@ mod config_store;
 mod customers;
 mod file_sink;
 mod history;
+mod key_store;
 mod migrations;
 mod order_commit;
 mod order_store;

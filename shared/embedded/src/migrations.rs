@@ -91,6 +91,20 @@ pub(crate) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (merchant, sku)
     ) STRICT;
     "#,
+    // 2: merchants' API keys. The one table whose key does not start with the merchant: a
+    // request names only its key's id, and the merchant is known once the key is found.
+    // The index lists a merchant's keys newest first; `created_at` is fixed-width UTC
+    // text, so its text order is time order.
+    r#"
+    CREATE TABLE api_keys (
+        id         TEXT NOT NULL PRIMARY KEY,
+        merchant   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        doc        TEXT NOT NULL
+    ) STRICT, WITHOUT ROWID;
+
+    CREATE INDEX api_keys_by_merchant ON api_keys (merchant, created_at, id);
+    "#,
 ];
 
 /// Brings the schema up to date. Each migration and its version bump commit together,
@@ -185,6 +199,30 @@ mod tests {
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .unwrap();
         assert_eq!(version, newer);
+    }
+
+    #[tokio::test]
+    async fn a_store_of_the_first_schema_gains_api_keys_and_keeps_its_data() {
+        use packwise_core::ports::KeyStore;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("packwise.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(MIGRATIONS[0]).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        old.execute("INSERT INTO settings VALUES ('acme', '{}')", [])
+            .unwrap();
+        drop(old);
+
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(
+            store.with_connection(schema_version).unwrap(),
+            MIGRATIONS.len()
+        );
+        let kept: String = store
+            .with_connection(|c| c.query_row("SELECT doc FROM settings", [], |r| r.get(0)))
+            .unwrap();
+        assert_eq!(kept, "{}");
+        assert!(store.api_keys("acme").await.unwrap().is_empty());
     }
 
     #[tokio::test]
