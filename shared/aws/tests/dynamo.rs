@@ -436,3 +436,70 @@ async fn throttling_server_errors_and_lost_connections_are_unavailable_and_retry
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_api_key_is_one_item_under_its_id_listed_on_gsi1_under_its_merchant() {
+    use packwise_core::ports::KeyStore;
+    let (store, _table) = packwise_aws::testing::fresh_table(&RequestCounter::new()).await;
+    let issued =
+        packwise_core::api_key::issue("acme", None, [7; 32], samples::at("2026-03-04T05:06:07Z"));
+    let key = &issued.key;
+    store.put_api_key(key).await.unwrap();
+
+    let pk = format!("APIKEY#{}", key.id);
+    let item = raw_get(&store, &pk, "APIKEY")
+        .await
+        .expect("the key's item");
+    assert_eq!(item["merchant"], s("acme"));
+    assert_eq!(item["secret_sha256"], s(&key.secret_sha256));
+    assert_eq!(item["gsi1pk"], s("M#acme#APIKEYS"));
+    assert_eq!(
+        item["gsi1sk"],
+        s(&format!("2026-03-04T05:06:07.000000000Z#{}", key.id))
+    );
+    // Left out, not NULL: `if_not_exists(revoked_at, …)` would keep a NULL.
+    assert!(!item.contains_key("revoked_at"), "{item:?}");
+    assert!(!item.contains_key("label"), "{item:?}");
+    let (_, secret) = packwise_core::api_key::parse_token(&issued.token).unwrap();
+    assert!(
+        item.values()
+            .all(|v| v.as_s().map_or(true, |t| !t.contains(secret))),
+        "the secret itself is never stored"
+    );
+
+    let at = samples::at("2026-03-05T00:00:00Z");
+    assert!(store.revoke_api_key("acme", &key.id, at).await.unwrap());
+    let item = raw_get(&store, &pk, "APIKEY").await.unwrap();
+    assert_eq!(
+        item["revoked_at"],
+        serde_dynamo::to_attribute_value(at).unwrap()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_listed_api_key_of_another_merchant_is_corrupt_not_shown() {
+    use packwise_core::ports::KeyStore;
+    let (store, _table) = packwise_aws::testing::fresh_table(&RequestCounter::new()).await;
+    let key =
+        packwise_core::api_key::issue("globex", None, [9; 32], samples::at("2026-03-04T05:06:07Z"))
+            .key;
+    store.put_api_key(&key).await.unwrap();
+    // An item whose index key says acme but whose merchant is globex: never written by
+    // the store, but a listing must not hand another tenant's key out if one appears.
+    raw_client()
+        .update_item()
+        .table_name(store.table())
+        .key("pk", s(&format!("APIKEY#{}", key.id)))
+        .key("sk", s("APIKEY"))
+        .update_expression("SET gsi1pk = :acme")
+        .expression_attribute_values(":acme", s("M#acme#APIKEYS"))
+        .send()
+        .await
+        .unwrap();
+
+    let err = store.api_keys("acme").await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt { key: k, reason } if k.contains(&key.id) && reason.contains("globex")),
+        "{err:?}"
+    );
+}

@@ -1,6 +1,9 @@
 //! The single table's keys. Every partition key starts with `M#{merchant}`, so no read
 //! can cross tenants by accident of its key; identifiers are validated free of `#`
-//! before they get here, so no two records' keys can collide.
+//! before they get here, so no two records' keys can collide. The one exception is an API
+//! key, `APIKEY#{id}`: a request names only its key, and the merchant is known once the
+//! key is read, so the key cannot be under the merchant. Its `merchant` attribute is
+//! what revocation checks, and its listing (on gsi1) is under the merchant again.
 
 use std::collections::HashMap;
 
@@ -79,6 +82,10 @@ impl Key {
         Key::new(format!("M#{merchant}#S#{sku}"), "SIMILAR")
     }
 
+    pub fn api_key(id: &str) -> Key {
+        Key::new(format!("APIKEY#{id}"), "APIKEY")
+    }
+
     pub fn to_item(&self) -> HashMap<String, AttributeValue> {
         HashMap::from([
             (PK.to_string(), AttributeValue::S(self.pk.clone())),
@@ -110,6 +117,11 @@ pub(crate) fn customer_partition(merchant: &str, customer: &str) -> String {
 /// The gsi1 partition of one of a merchant's history shards.
 pub(crate) fn history_shard_partition(merchant: &str, shard: u32) -> String {
     format!("M#{merchant}#H#{shard}")
+}
+
+/// The gsi1 partition listing a merchant's API keys.
+pub(crate) fn api_keys_partition(merchant: &str) -> String {
+    format!("M#{merchant}#APIKEYS")
 }
 
 /// `{placed_at}#{order}`, the placing time as fixed-width UTC so text order is time order.

@@ -10,6 +10,7 @@ mod customers;
 mod errors;
 mod history;
 mod items;
+mod key_store;
 mod keys;
 mod load;
 mod order_store;
