@@ -1,7 +1,7 @@
 //! The contract every packwise storage adapter must meet, written once against the port
 //! traits only, so the embedded store and the DynamoDB adapter are held to the same
 //! behaviour: round trips, optimistic versions, all-or-nothing commits, idempotent
-//! redelivery, budgets and stock under concurrency, and tenant isolation.
+//! redelivery, budgets and stock under concurrency, tenant isolation, and API keys.
 //!
 //! An adapter's integration test runs the whole suite with one line:
 //!
@@ -12,10 +12,10 @@
 //!
 //! The expression is evaluated anew in every test and must be a future (an `async`
 //! block, or a call of an `async fn`) that resolves to a fresh, empty store, a type that
-//! is `ConfigStore + OrderStore + Clone + 'static`, so an adapter can give each test its
-//! own database or table. With `guarded` the future resolves to the store and a guard
-//! that is dropped when the case is done. Each case runs on a four-worker multi-threaded
-//! runtime, where the concurrency cases really race.
+//! is `ConfigStore + OrderStore + KeyStore + Clone + 'static`, so an adapter can give
+//! each test its own database or table. With `guarded` the future resolves to the store
+//! and a guard that is dropped when the case is done. Each case runs on a four-worker
+//! multi-threaded runtime, where the concurrency cases really race.
 
 pub mod cases;
 pub mod samples;
@@ -89,6 +89,11 @@ macro_rules! __contract_cases {
             a_batch_load_matches_single_loads,
             history_pages_hold_every_order_once_in_every_segmentation,
             merchants_are_listed_once_and_sorted,
+            api_keys_round_trip,
+            an_existing_api_key_id_is_refused_and_kept,
+            api_keys_are_listed_newest_first_per_merchant,
+            only_the_owner_revokes_an_api_key,
+            revoking_an_api_key_twice_keeps_the_first_time,
         );
     };
 }
@@ -121,6 +126,7 @@ mod tests {
             include_str!("cases/customers.rs"),
             include_str!("cases/history.rs"),
             include_str!("cases/isolation.rs"),
+            include_str!("cases/keys.rs"),
             include_str!("cases/load.rs"),
         ];
         let cases: Vec<&str> = sources

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
+use packwise_core::api_key::ApiKey;
 use packwise_core::campaign::CouponValue;
 use packwise_core::decide::IssuedCoupon;
 use packwise_core::order::OrderLine;
@@ -164,4 +165,19 @@ pub fn keys<'a>(order: &'a Order, budgeted: &'a [String], inserts: &'a [String])
 
 pub fn names(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
+}
+
+/// An active API key of `merchant` with the given id, created at `created_at`; the hash
+/// is derived from the id so two sample keys never share one.
+pub fn api_key(merchant: &str, id: &str, created_at: &str) -> ApiKey {
+    let issued = packwise_core::api_key::issue(
+        merchant,
+        Some(&format!("{id} label")),
+        std::array::from_fn(|i| id.bytes().cycle().nth(i).unwrap_or(0)),
+        at(created_at),
+    );
+    ApiKey {
+        id: id.to_string(),
+        ..issued.key
+    }
 }

@@ -8,6 +8,7 @@ mod config;
 mod customers;
 mod history;
 mod isolation;
+mod keys;
 mod load;
 
 pub use atomicity::*;
@@ -18,4 +19,5 @@ pub use config::*;
 pub use customers::*;
 pub use history::*;
 pub use isolation::*;
+pub use keys::*;
 pub use load::*;
