@@ -31,12 +31,17 @@ impl DataDir {
     pub fn open(&self) -> anyhow::Result<LocalProcessor> {
         open_at(&self.root)
     }
+
+    /// The store alone, for the merchant API.
+    pub fn store(&self) -> anyhow::Result<SqliteStore> {
+        SqliteStore::open(&self.database())
+            .with_context(|| format!("opening the store at {}", self.database().display()))
+    }
 }
 
 pub fn open_at(root: &Path) -> anyhow::Result<LocalProcessor> {
     let dir = DataDir::new(root);
-    let store = SqliteStore::open(&dir.database())
-        .with_context(|| format!("opening the store at {}", dir.database().display()))?;
+    let store = dir.store()?;
     let sink = FileSink::new(dir.output());
     // One process owns the store, and campaign commands run before or after a batch, so
     // a long cache is safe here; the Lambda uses a short one.

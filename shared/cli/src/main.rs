@@ -78,6 +78,13 @@ enum Command {
     /// Similar items computed from purchase history.
     #[command(subcommand)]
     Similar(SimilarCommand),
+    /// Serve the merchant API on the embedded store until interrupted. Callers send a key
+    /// from `packwise key create` as `Authorization: Bearer <key>`.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+    },
     /// Write the JSON Schemas of orders, campaigns, inserts, settings and instructions.
     Schema {
         #[arg(long, default_value = "schemas")]
@@ -322,6 +329,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Serve { listen } => serve(&data, listen).await,
         Command::Schema { out } => {
             std::fs::create_dir_all(&out)?;
             for (name, schema) in packwise_core::schema::all() {
@@ -658,4 +666,24 @@ async fn import_history(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode>
     } else {
         ExitCode::FAILURE
     })
+}
+
+async fn serve(data: &DataDir, listen: std::net::SocketAddr) -> anyhow::Result<ExitCode> {
+    let store = std::sync::Arc::new(data.store()?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    eprintln!(
+        "merchant API on http://{}/v1 over {}; Ctrl-C stops",
+        listener.local_addr()?,
+        data.database().display()
+    );
+    let stop = async {
+        // Without a signal handler the server only stops when killed, which is fine too.
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    axum::serve(listener, packwise_api::router(store))
+        .with_graceful_shutdown(stop)
+        .await?;
+    Ok(ExitCode::SUCCESS)
 }

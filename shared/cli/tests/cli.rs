@@ -850,3 +850,40 @@ fn similar_evaluate_scores_the_model_against_popularity_on_a_split_log() {
         missing.context()
     );
 }
+
+#[test]
+fn serve_answers_http_and_asks_for_a_key() {
+    use std::io::{BufRead, Read, Write};
+    let sb = Sandbox::new();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_packwise"))
+        .arg("--data")
+        .arg(sb.data())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .env_remove("PACKWISE_DATA")
+        .env_remove("PACKWISE_LOG")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the packwise binary runs");
+    let mut said = String::new();
+    std::io::BufReader::new(server.stderr.take().unwrap())
+        .read_line(&mut said)
+        .unwrap();
+    let address = said
+        .strip_prefix("merchant API on http://")
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_else(|| panic!("{said}"))
+        .to_string();
+    let mut conn = std::net::TcpStream::connect(&address).unwrap();
+    conn.write_all(b"GET /v1/campaigns HTTP/1.1\r\nHost: packwise\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(
+        answer.contains("WWW-Authenticate: Bearer") || answer.contains("www-authenticate: Bearer"),
+        "{answer}"
+    );
+}

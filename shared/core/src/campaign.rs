@@ -21,6 +21,22 @@ pub enum CampaignStatus {
     Archived,
 }
 
+impl CampaignStatus {
+    /// The moves a merchant may make: a draft starts, a running campaign pauses and
+    /// resumes, anything but an archived campaign is archived; an archived campaign stays
+    /// archived, so its counters and stats remain what they were.
+    pub fn can_become(self, next: CampaignStatus) -> bool {
+        use CampaignStatus::*;
+        matches!(
+            (self, next),
+            (Draft, Active)
+                | (Active, Paused)
+                | (Paused, Active)
+                | (Draft | Active | Paused, Archived)
+        )
+    }
+}
+
 /// A campaign as the merchant writes it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -325,5 +341,31 @@ impl Campaign {
         let mut p = Problems::default();
         self.validate_structure(&mut p);
         p.finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CampaignStatus::{self, *};
+
+    #[test]
+    fn campaigns_start_pause_resume_and_archive_but_never_come_back() {
+        let all = [Draft, Active, Paused, Archived];
+        let allowed: Vec<(CampaignStatus, CampaignStatus)> = all
+            .iter()
+            .flat_map(|&a| all.iter().map(move |&b| (a, b)))
+            .filter(|(a, b)| a.can_become(*b))
+            .collect();
+        assert_eq!(
+            allowed,
+            [
+                (Draft, Active),
+                (Draft, Archived),
+                (Active, Paused),
+                (Active, Archived),
+                (Paused, Active),
+                (Paused, Archived),
+            ]
+        );
     }
 }

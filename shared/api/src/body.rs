@@ -1,0 +1,70 @@
+//! The JSON request body, refused as a problem with the path of the field at fault.
+//!
+//! axum's own `Json` extractor answers bad bodies in plain text and names no field;
+//! `serde_path_to_error` gives the path (`actions.coupon.value.percent`) and the types'
+//! `deny_unknown_fields` reject fields the API does not know.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use serde::de::DeserializeOwned;
+
+use crate::problem::Problem;
+
+/// Request bodies larger than this are refused before they are read whole.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let content_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let essence = content_type.split(';').next().unwrap_or_default().trim();
+        if !essence.eq_ignore_ascii_case("application/json") {
+            return Err(Problem::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                format!("the body must be application/json, not `{content_type}`"),
+            ));
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            let status = e.status();
+            let detail = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!("the body must be at most {MAX_BODY_BYTES} bytes")
+            } else {
+                e.body_text()
+            };
+            Problem::new(status, "unreadable-body", detail)
+        })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." {
+                "(body)".to_string()
+            } else {
+                path
+            };
+            Problem::field(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                &field,
+                e.inner().to_string(),
+            )
+        })?;
+        de.end().map_err(|e| {
+            Problem::field(
+                StatusCode::BAD_REQUEST,
+                "malformed",
+                "(body)",
+                e.to_string(),
+            )
+        })?;
+        Ok(JsonBody(value))
+    }
+}

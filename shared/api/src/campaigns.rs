@@ -1,0 +1,258 @@
+//! `/v1/campaigns`: create, read, list by pages, replace under optimistic concurrency
+//! (`ETag` / `If-Match`), validate, and move through their lifecycle.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use packwise_core::CampaignSet;
+use packwise_core::campaign::{Campaign, CampaignStatus};
+use packwise_core::ports::Expect;
+use serde::{Deserialize, Serialize};
+
+use crate::body::JsonBody;
+use crate::problem::{ApiResult, Problem};
+use crate::{ApiStore, Merchant};
+
+/// Campaigns per page when the caller does not say; at most `MAX_PAGE`.
+const PAGE: usize = 50;
+const MAX_PAGE: usize = 200;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Page {
+    limit: Option<usize>,
+    cursor: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct CampaignPage {
+    items: Vec<Campaign>,
+    /// Pass as `cursor` for the next page; absent on the last.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+/// A campaign with its version as the entity tag.
+fn with_etag(status: StatusCode, campaign: Campaign) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", campaign.version)).expect("digits");
+    let mut response = (status, Json(campaign)).into_response();
+    response.headers_mut().insert(header::ETAG, etag);
+    response
+}
+
+async fn find<S: ApiStore>(store: &S, merchant: &str, id: &str) -> ApiResult<Campaign> {
+    let campaigns = store.campaigns(merchant).await?;
+    campaigns
+        .into_iter()
+        .find(|c| c.id == id)
+        .ok_or_else(|| Problem::not_found(format_args!("campaign `{id}`")))
+}
+
+/// Every problem of the campaign at once: its structure, its condition, and the inserts
+/// and templates it names.
+async fn check<S: ApiStore>(store: &S, merchant: &str, campaign: &Campaign) -> ApiResult<()> {
+    let inserts = store.inserts(merchant).await?;
+    CampaignSet::validate(campaign, &inserts).map_err(Problem::invalid)
+}
+
+pub async fn create<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    JsonBody(mut campaign): JsonBody<Campaign>,
+) -> ApiResult<Response> {
+    check(&*store, &merchant, &campaign).await?;
+    campaign.version = 1;
+    store
+        .put_campaign(&merchant, &campaign, Expect::Absent)
+        .await?;
+    let location =
+        HeaderValue::from_str(&format!("/v1/campaigns/{}", campaign.id)).map_err(|_| {
+            Problem::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "id",
+                "cannot be part of a URL",
+            )
+        })?;
+    let mut response = with_etag(StatusCode::CREATED, campaign);
+    response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+pub async fn get<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(with_etag(
+        StatusCode::OK,
+        find(&*store, &merchant, &id).await?,
+    ))
+}
+
+pub async fn list<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    Query(page): Query<Page>,
+) -> ApiResult<Json<CampaignPage>> {
+    let limit = page.limit.unwrap_or(PAGE);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "invalid-query",
+            "limit",
+            format!("must be between 1 and {MAX_PAGE}"),
+        ));
+    }
+    let mut campaigns = store.campaigns(&merchant).await?;
+    campaigns.sort_by(|a, b| a.id.cmp(&b.id));
+    // The cursor is the last id of the previous page: pages stay right when campaigns
+    // are added or removed between requests.
+    let start = match &page.cursor {
+        Some(after) => campaigns.partition_point(|c| c.id.as_str() <= after.as_str()),
+        None => 0,
+    };
+    let items: Vec<Campaign> = campaigns.into_iter().skip(start).take(limit + 1).collect();
+    let (items, next_cursor) = if items.len() > limit {
+        let items: Vec<Campaign> = items.into_iter().take(limit).collect();
+        let last = items.last().map(|c| c.id.clone());
+        (items, last)
+    } else {
+        (items, None)
+    };
+    Ok(Json(CampaignPage { items, next_cursor }))
+}
+
+/// The version an `If-Match` header names; a replace without one is refused, so no
+/// merchant overwrites a change they have not seen.
+fn if_match(headers: &HeaderMap) -> ApiResult<u64> {
+    let Some(value) = headers.get(header::IF_MATCH) else {
+        return Err(Problem::new(
+            StatusCode::PRECONDITION_REQUIRED,
+            "if-match-required",
+            "send If-Match with the ETag of the campaign you changed",
+        ));
+    };
+    let text = value.to_str().unwrap_or_default().trim();
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    text.trim_matches('"').parse().map_err(|_| {
+        Problem::field(
+            StatusCode::BAD_REQUEST,
+            "invalid-header",
+            "If-Match",
+            format!("`{text}` is not an ETag of this API (a quoted version such as \"3\")"),
+        )
+    })
+}
+
+fn stale(id: &str, sent: u64, current: u64) -> Problem {
+    Problem::new(
+        StatusCode::PRECONDITION_FAILED,
+        "stale",
+        format!(
+            "campaign `{id}` is at version {current}, not {sent}: read it again and reapply your change"
+        ),
+    )
+}
+
+pub async fn replace<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(mut campaign): JsonBody<Campaign>,
+) -> ApiResult<Response> {
+    let expected = if_match(&headers)?;
+    if campaign.id != id {
+        return Err(Problem::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "id",
+            format!("must be `{id}`, the campaign in the path"),
+        ));
+    }
+    let current = find(&*store, &merchant, &id).await?;
+    if current.version != expected {
+        return Err(stale(&id, expected, current.version));
+    }
+    check(&*store, &merchant, &campaign).await?;
+    campaign.version = expected + 1;
+    store
+        .put_campaign(&merchant, &campaign, Expect::Version(expected))
+        .await?;
+    Ok(with_etag(StatusCode::OK, campaign))
+}
+
+pub async fn validate<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    JsonBody(campaign): JsonBody<Campaign>,
+) -> ApiResult<Json<serde_json::Value>> {
+    check(&*store, &merchant, &campaign).await?;
+    Ok(Json(serde_json::json!({ "valid": true })))
+}
+
+/// Pause, resume and archive: a new version with the new status, if the move is allowed
+/// and nobody changed the campaign meanwhile.
+async fn set_status<S: ApiStore>(
+    store: &S,
+    merchant: &str,
+    id: &str,
+    headers: &HeaderMap,
+    next: CampaignStatus,
+) -> ApiResult<Response> {
+    let mut campaign = find(store, merchant, id).await?;
+    if headers.contains_key(header::IF_MATCH) {
+        let sent = if_match(headers)?;
+        if sent != campaign.version {
+            return Err(stale(id, sent, campaign.version));
+        }
+    }
+    if !campaign.status.can_become(next) {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "invalid-transition",
+            format!(
+                "campaign `{id}` is {}; it cannot become {}",
+                status_name(campaign.status),
+                status_name(next)
+            ),
+        ));
+    }
+    let expected = campaign.version;
+    campaign.status = next;
+    campaign.version += 1;
+    store
+        .put_campaign(merchant, &campaign, Expect::Version(expected))
+        .await?;
+    Ok(with_etag(StatusCode::OK, campaign))
+}
+
+fn status_name(s: CampaignStatus) -> &'static str {
+    match s {
+        CampaignStatus::Draft => "a draft",
+        CampaignStatus::Active => "active",
+        CampaignStatus::Paused => "paused",
+        CampaignStatus::Archived => "archived",
+    }
+}
+
+macro_rules! status_action {
+    ($name:ident, $status:expr) => {
+        pub async fn $name<S: ApiStore>(
+            State(store): State<Arc<S>>,
+            Extension(Merchant(merchant)): Extension<Merchant>,
+            Path(id): Path<String>,
+            headers: HeaderMap,
+        ) -> ApiResult<Response> {
+            set_status(&*store, &merchant, &id, &headers, $status).await
+        }
+    };
+}
+
+status_action!(activate, CampaignStatus::Active);
+status_action!(pause, CampaignStatus::Paused);
+status_action!(archive, CampaignStatus::Archived);

@@ -1,0 +1,63 @@
+//! The merchant HTTP API as one axum router: served by the `campaign-api` function on
+//! AWS (behind an API Gateway HTTP API) and by `packwise serve` on the embedded store.
+//! Handlers parse, call the stores and the core's rules, and map errors to problem
+//! details; no business rule lives here.
+
+mod auth;
+pub mod body;
+mod campaigns;
+pub mod problem;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use packwise_core::ports::{ConfigStore, KeyStore};
+
+pub use problem::Problem;
+
+/// What the API needs of a store.
+pub trait ApiStore: ConfigStore + KeyStore + 'static {}
+
+impl<S: ConfigStore + KeyStore + 'static> ApiStore for S {}
+
+/// The merchant the request's API key belongs to: the only source of the tenant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Merchant(pub String);
+
+/// Every route, authenticated, with the body size limit.
+pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
+    let v1 = Router::new()
+        .route(
+            "/v1/campaigns",
+            get(campaigns::list::<S>).post(campaigns::create::<S>),
+        )
+        .route("/v1/campaigns/validate", post(campaigns::validate::<S>))
+        .route(
+            "/v1/campaigns/{id}",
+            get(campaigns::get::<S>).put(campaigns::replace::<S>),
+        )
+        .route(
+            "/v1/campaigns/{id}/activate",
+            post(campaigns::activate::<S>),
+        )
+        .route("/v1/campaigns/{id}/resume", post(campaigns::activate::<S>))
+        .route("/v1/campaigns/{id}/pause", post(campaigns::pause::<S>))
+        .route("/v1/campaigns/{id}/archive", post(campaigns::archive::<S>))
+        .route_layer(axum::middleware::from_fn_with_state(
+            store.clone(),
+            auth::authenticate::<S>,
+        ));
+    v1.fallback(not_found)
+        .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
+        .with_state(store)
+}
+
+async fn not_found(uri: axum::http::Uri) -> Problem {
+    Problem::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "not-found",
+        format!("no route for {}", uri.path()),
+    )
+}

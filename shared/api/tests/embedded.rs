@@ -1,0 +1,32 @@
+//! The merchant API over the embedded store.
+
+mod support;
+
+use packwise_embedded::SqliteStore;
+use support::Shop;
+
+async fn shop() -> (Shop<SqliteStore>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("packwise.db")).unwrap();
+    (Shop::open(store).await, dir)
+}
+
+macro_rules! on_sqlite {
+    ($($name:ident),* $(,)?) => {$(
+        #[tokio::test]
+        async fn $name() {
+            let (shop, _dir) = shop().await;
+            support::$name(shop).await;
+        }
+    )*};
+}
+
+on_sqlite!(
+    requests_without_a_valid_key_are_refused,
+    a_campaign_is_created_read_and_refused_twice,
+    bad_campaigns_are_refused_with_every_problem_and_nothing_is_saved,
+    campaigns_are_listed_in_pages,
+    a_replace_needs_the_version_it_read,
+    campaigns_move_through_their_lifecycle,
+    one_merchant_never_sees_or_changes_another_merchants_campaigns,
+);

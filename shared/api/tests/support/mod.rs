@@ -1,0 +1,410 @@
+//! A shop of two merchants behind the router, and requests sent to it in process.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{DateTime, Utc};
+use http_body_util::BodyExt;
+use packwise_core::api_key;
+use packwise_core::ports::KeyStore;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: header::HeaderName) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The problem's field paths, for bad input.
+    pub fn fields(&self) -> Vec<&str> {
+        self.body["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|x| x["field"].as_str()).collect())
+            .unwrap_or_default()
+    }
+}
+
+pub struct Shop<S> {
+    pub store: Arc<S>,
+    pub app: Router,
+    /// A valid key of merchant `alpha`, and one of merchant `beta`.
+    pub alpha: String,
+    pub beta: String,
+}
+
+fn now() -> DateTime<Utc> {
+    "2026-11-23T12:00:00Z".parse().unwrap()
+}
+
+pub async fn issue<S: KeyStore>(store: &S, merchant: &str, seed: u8) -> String {
+    let issued = api_key::issue(merchant, Some("tests"), [seed; 32], now());
+    store.put_api_key(&issued.key).await.unwrap();
+    issued.token
+}
+
+impl<S: packwise_api::ApiStore> Shop<S> {
+    pub async fn open(store: S) -> Shop<S> {
+        for merchant in ["alpha", "beta"] {
+            let settings = serde_json::from_value(json!({
+                "merchant": merchant, "name": merchant, "default_locale": "en",
+                "default_currency": "EUR", "coupon_secret": "a-secret-of-sixteen-chars"
+            }))
+            .unwrap();
+            store.put_settings(&settings).await.unwrap();
+            let insert = serde_json::from_value(json!({
+                "sku": "CARD-THANKS", "name": "Thank-you card", "kind": "thank_you_card",
+                "weight_grams": 10, "format": "flat", "stock": {"BER1": 100}
+            }))
+            .unwrap();
+            store.put_insert(merchant, &insert).await.unwrap();
+        }
+        let alpha = issue(&store, "alpha", 1).await;
+        let beta = issue(&store, "beta", 2).await;
+        let store = Arc::new(store);
+        Shop {
+            app: packwise_api::router(store.clone()),
+            store,
+            alpha,
+            beta,
+        }
+    }
+
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        key: Option<&str>,
+        body: Option<Value>,
+        extra: &[(header::HeaderName, &str)],
+    ) -> Answer {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(key) = key {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {key}"));
+        }
+        for (name, value) in extra {
+            req = req.header(name, *value);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        }
+        .unwrap();
+        self.raw(req).await
+    }
+
+    pub async fn raw(&self, req: Request<Body>) -> Answer {
+        let response = self.app.clone().oneshot(req).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                panic!("{status}: not JSON: {}", String::from_utf8_lossy(&bytes))
+            })
+        };
+        if !status.is_success() {
+            assert_eq!(
+                headers[header::CONTENT_TYPE],
+                "application/problem+json",
+                "{status}: {body}"
+            );
+            assert_eq!(body["status"], status.as_u16(), "{body}");
+        }
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, uri: &str, key: &str) -> Answer {
+        self.send(Method::GET, uri, Some(key), None, &[]).await
+    }
+
+    pub async fn post(&self, uri: &str, key: &str, body: Value) -> Answer {
+        self.send(Method::POST, uri, Some(key), Some(body), &[])
+            .await
+    }
+
+    pub async fn action(&self, uri: &str, key: &str) -> Answer {
+        self.send(Method::POST, uri, Some(key), None, &[]).await
+    }
+
+    pub async fn put(&self, uri: &str, key: &str, body: Value, etag: Option<&str>) -> Answer {
+        let extra: Vec<(header::HeaderName, &str)> =
+            etag.map(|e| (header::IF_MATCH, e)).into_iter().collect();
+        self.send(Method::PUT, uri, Some(key), Some(body), &extra)
+            .await
+    }
+}
+
+pub fn campaign(id: &str) -> Value {
+    json!({
+        "id": id, "name": format!("Campaign {id}"), "priority": 10,
+        "condition": "customer.orders_before >= 1",
+        "actions": {"inserts": [{"sku": "CARD-THANKS"}]}
+    })
+}
+
+pub async fn requests_without_a_valid_key_are_refused<S: packwise_api::ApiStore>(shop: Shop<S>) {
+    let none = shop
+        .send(Method::GET, "/v1/campaigns", None, None, &[])
+        .await;
+    assert_eq!(none.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        none.header(header::WWW_AUTHENTICATE),
+        "Bearer realm=\"packwise\""
+    );
+    assert_eq!(none.body["type"], "/problems/unauthorized");
+    let forged = format!("{}x", shop.alpha);
+    for key in ["nonsense", forged.as_str(), "pw_aaaaaaaaaaaa_bbbb"] {
+        let answer = shop.get("/v1/campaigns", key).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED, "{key}");
+        assert_eq!(
+            answer.body["detail"],
+            "the API key is not valid or was revoked"
+        );
+    }
+    let (id, _) = api_key::parse_token(&shop.beta).unwrap();
+    assert!(shop.store.revoke_api_key("beta", id, now()).await.unwrap());
+    let revoked = shop.get("/v1/campaigns", &shop.beta).await;
+    assert_eq!(revoked.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        shop.get("/v1/campaigns", &shop.alpha).await.status,
+        StatusCode::OK
+    );
+}
+
+pub async fn a_campaign_is_created_read_and_refused_twice<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let created = shop
+        .post("/v1/campaigns", &shop.alpha, campaign("thanks"))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.header(header::LOCATION), "/v1/campaigns/thanks");
+    assert_eq!(created.header(header::ETAG), "\"1\"");
+    assert_eq!(created.body["status"], "draft");
+    let read = shop.get("/v1/campaigns/thanks", &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body, created.body);
+    let again = shop
+        .post("/v1/campaigns", &shop.alpha, campaign("thanks"))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(again.body["type"], "/problems/exists");
+    let missing = shop.get("/v1/campaigns/nope", &shop.alpha).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no campaign `nope`");
+}
+
+pub async fn bad_campaigns_are_refused_with_every_problem_and_nothing_is_saved<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let mut bad = campaign("broken");
+    bad["condition"] = json!("customer.orders_before >=");
+    bad["actions"]["inserts"] = json!([{"sku": "NO-SUCH-CARD"}]);
+    bad["holdout_percent"] = json!("150");
+    let refused = shop.post("/v1/campaigns", &shop.alpha, bad.clone()).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let fields = refused.fields();
+    for field in ["condition", "actions.inserts[0].sku", "holdout_percent"] {
+        assert!(fields.contains(&field), "{field} in {fields:?}");
+    }
+    let validated = shop.post("/v1/campaigns/validate", &shop.alpha, bad).await;
+    assert_eq!(validated.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(validated.fields(), fields);
+    let fine = shop
+        .post("/v1/campaigns/validate", &shop.alpha, campaign("fine"))
+        .await;
+    assert_eq!(fine.body, json!({"valid": true}));
+
+    let mut unknown = campaign("typo");
+    unknown["actions"]["coupn"] = json!({});
+    let typo = shop.post("/v1/campaigns", &shop.alpha, unknown).await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["actions.coupn"]);
+    assert!(
+        typo.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("unknown field `coupn`"),
+        "{}",
+        typo.body
+    );
+
+    let mut wrong_type = campaign("typed");
+    wrong_type["priority"] = json!("high");
+    let typed = shop.post("/v1/campaigns", &shop.alpha, wrong_type).await;
+    assert_eq!(typed.fields(), ["priority"]);
+
+    let text = Request::post("/v1/campaigns")
+        .header(header::AUTHORIZATION, format!("Bearer {}", shop.alpha))
+        .header(header::CONTENT_TYPE, "text/plain")
+        .body(Body::from("{}"))
+        .unwrap();
+    assert_eq!(
+        shop.raw(text).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    let mut huge = campaign("huge");
+    huge["name"] = json!("x".repeat(packwise_api::body::MAX_BODY_BYTES));
+    let too_big = shop.post("/v1/campaigns", &shop.alpha, huge).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let listed = shop.get("/v1/campaigns", &shop.alpha).await;
+    assert_eq!(listed.body["items"], json!([]), "nothing was saved");
+}
+
+pub async fn campaigns_are_listed_in_pages<S: packwise_api::ApiStore>(shop: Shop<S>) {
+    for id in ["e", "a", "d", "b", "c"] {
+        let created = shop.post("/v1/campaigns", &shop.alpha, campaign(id)).await;
+        assert_eq!(created.status, StatusCode::CREATED);
+    }
+    let mut seen = Vec::new();
+    let mut uri = "/v1/campaigns?limit=2".to_string();
+    loop {
+        let page = shop.get(&uri, &shop.alpha).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        let items = page.body["items"].as_array().unwrap();
+        assert!(items.len() <= 2);
+        seen.extend(items.iter().map(|c| c["id"].as_str().unwrap().to_string()));
+        match page.body["next_cursor"].as_str() {
+            Some(cursor) => uri = format!("/v1/campaigns?limit=2&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["a", "b", "c", "d", "e"]);
+    let zero = shop.get("/v1/campaigns?limit=0", &shop.alpha).await;
+    assert_eq!(zero.status, StatusCode::BAD_REQUEST);
+    assert_eq!(zero.fields(), ["limit"]);
+}
+
+pub async fn a_replace_needs_the_version_it_read<S: packwise_api::ApiStore>(shop: Shop<S>) {
+    shop.post("/v1/campaigns", &shop.alpha, campaign("spring"))
+        .await;
+    let mut changed = campaign("spring");
+    changed["priority"] = json!(90);
+    let blind = shop
+        .put("/v1/campaigns/spring", &shop.alpha, changed.clone(), None)
+        .await;
+    assert_eq!(blind.status, StatusCode::PRECONDITION_REQUIRED);
+    let ok = shop
+        .put(
+            "/v1/campaigns/spring",
+            &shop.alpha,
+            changed.clone(),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.header(header::ETAG), "\"2\"");
+    assert_eq!(ok.body["priority"], 90);
+    changed["priority"] = json!(5);
+    let stale = shop
+        .put(
+            "/v1/campaigns/spring",
+            &shop.alpha,
+            changed.clone(),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.body["type"], "/problems/stale");
+    let other_id = shop
+        .put(
+            "/v1/campaigns/spring",
+            &shop.alpha,
+            campaign("summer"),
+            Some("\"2\""),
+        )
+        .await;
+    assert_eq!(other_id.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other_id.fields(), ["id"]);
+    let read = shop.get("/v1/campaigns/spring", &shop.alpha).await;
+    assert_eq!(read.body["priority"], 90, "the stale write changed nothing");
+}
+
+pub async fn campaigns_move_through_their_lifecycle<S: packwise_api::ApiStore>(shop: Shop<S>) {
+    shop.post("/v1/campaigns", &shop.alpha, campaign("c")).await;
+    let steps = [
+        ("activate", "active", "\"2\""),
+        ("pause", "paused", "\"3\""),
+        ("resume", "active", "\"4\""),
+        ("archive", "archived", "\"5\""),
+    ];
+    for (action, status, etag) in steps {
+        let moved = shop
+            .action(&format!("/v1/campaigns/c/{action}"), &shop.alpha)
+            .await;
+        assert_eq!(moved.status, StatusCode::OK, "{action}: {}", moved.body);
+        assert_eq!(moved.body["status"], status);
+        assert_eq!(moved.header(header::ETAG), etag);
+    }
+    let back = shop.action("/v1/campaigns/c/activate", &shop.alpha).await;
+    assert_eq!(back.status, StatusCode::CONFLICT);
+    assert_eq!(
+        back.body["detail"],
+        "campaign `c` is archived; it cannot become active"
+    );
+}
+
+/// Every campaign route, called with merchant B's key on merchant A's campaign: not
+/// found, and nothing of A's changes.
+pub async fn one_merchant_never_sees_or_changes_another_merchants_campaigns<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    shop.post("/v1/campaigns", &shop.alpha, campaign("mine"))
+        .await;
+    let before = shop.get("/v1/campaigns/mine", &shop.alpha).await.body;
+    let theirs = &shop.beta;
+    assert_eq!(
+        shop.get("/v1/campaigns/mine", theirs).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mut changed = campaign("mine");
+    changed["name"] = json!("taken over");
+    let put = shop
+        .put("/v1/campaigns/mine", theirs, changed, Some("\"1\""))
+        .await;
+    assert_eq!(put.status, StatusCode::NOT_FOUND);
+    for action in ["activate", "resume", "pause", "archive"] {
+        let moved = shop
+            .action(&format!("/v1/campaigns/mine/{action}"), theirs)
+            .await;
+        assert_eq!(moved.status, StatusCode::NOT_FOUND, "{action}");
+    }
+    let listed = shop.get("/v1/campaigns", theirs).await;
+    assert_eq!(listed.body["items"], json!([]));
+    // The same id is theirs to use, separately.
+    let own = shop.post("/v1/campaigns", theirs, campaign("mine")).await;
+    assert_eq!(own.status, StatusCode::CREATED);
+    assert_eq!(
+        shop.get("/v1/campaigns/mine", &shop.alpha).await.body,
+        before
+    );
+}
