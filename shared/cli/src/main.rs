@@ -9,10 +9,11 @@ use anyhow::{Context as _, bail};
 use clap::{Parser, Subcommand};
 use packwise_cli::data::DataDir;
 use packwise_cli::{demo, documents, explain, process_file};
+use packwise_core::api_key;
 use packwise_core::campaign::Campaign;
 use packwise_core::insert::Insert;
 use packwise_core::order::Order;
-use packwise_core::ports::{ConfigStore, Expect, OrderStore};
+use packwise_core::ports::{ConfigStore, Expect, KeyStore, OrderStore};
 use packwise_core::settings::MerchantSettings;
 use packwise_core::{CampaignSet, PickPackInstruction, targeting};
 use packwise_embedded::SqliteStore;
@@ -73,6 +74,9 @@ enum Command {
     /// Printed inserts and their stock.
     #[command(subcommand)]
     Insert(InsertCommand),
+    /// API keys merchants call the HTTP API with.
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Import past orders (JSON Lines) into customer profiles without deciding anything.
     ImportHistory { orders: PathBuf },
     /// Similar items computed from purchase history.
@@ -146,6 +150,22 @@ fn parse_cutoff(text: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
 
 #[derive(Subcommand)]
 enum MerchantCommand {
+    /// Create a new merchant with default settings and a freshly generated coupon secret.
+    /// An existing merchant is refused: edit it with `merchant set`.
+    Create {
+        /// The merchant's id, as every other command names it (`--merchant`).
+        #[arg(long)]
+        id: String,
+        /// Name printed on slips and usable in messages.
+        #[arg(long)]
+        name: String,
+        /// Language of messages when the customer's is unknown.
+        #[arg(long, default_value = "en")]
+        locale: String,
+        /// Currency of amounts in the settings (ISO 4217).
+        #[arg(long, default_value = "EUR")]
+        currency: String,
+    },
     /// Create or replace a merchant's settings from a JSON file.
     Set { file: PathBuf },
     /// Print a merchant's settings (the coupon secret is masked).
@@ -189,6 +209,30 @@ enum InsertCommand {
     List {
         #[arg(long, env = "PACKWISE_MERCHANT")]
         merchant: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Issue a new API key and print its token, once.
+    Create {
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+        /// What the key is for, shown in listings.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List a merchant's keys, revoked ones too, newest first.
+    List {
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+    },
+    /// Revoke a key: requests with it are refused from now on.
+    Revoke {
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+        /// The key's id, as `key list` shows it.
+        id: String,
     },
 }
 
@@ -302,6 +346,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Merchant(cmd) => merchant(&data, cmd).await,
         Command::Campaign(cmd) => campaign(&data, cmd).await,
         Command::Insert(cmd) => insert(&data, cmd).await,
+        Command::Key(cmd) => key(&data, cmd).await,
         Command::ImportHistory { orders } => import_history(&data, &orders).await,
         Command::Similar(SimilarCommand::Build {
             merchant,
@@ -378,30 +423,155 @@ async fn process(data: &DataDir, path: &Path) -> anyhow::Result<ExitCode> {
 
 async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCode> {
     let processor = data.open()?;
+    let store = &processor.store;
     match cmd {
+        MerchantCommand::Create {
+            id,
+            name,
+            locale,
+            currency,
+        } => {
+            let settings = new_merchant(&id, &name, &locale, &currency)?;
+            // One process owns the embedded store, so nothing can create the merchant
+            // between this check and the write.
+            if store.settings(&id).await?.is_some() {
+                bail!(
+                    "merchant `{id}` exists already: change it with `packwise merchant set FILE`"
+                );
+            }
+            store.put_settings(&settings).await?;
+            println!("created merchant {id}:");
+            println!("{}", serde_json::to_string_pretty(&masked(settings))?);
+            println!("next: packwise key create --merchant {id}");
+        }
         MerchantCommand::Set { file } => {
             let settings: MerchantSettings = documents::read_one(&file)?;
             settings
                 .validate()
                 .with_context(|| format!("{} is not valid", file.display()))?;
-            processor.store.put_settings(&settings).await?;
+            store.put_settings(&settings).await?;
             println!("merchant {} saved", settings.merchant);
         }
         MerchantCommand::Show { merchant } => {
-            let mut settings = require_merchant(&processor.store, &merchant).await?;
-            settings.coupon_secret = "********".into();
-            println!("{}", serde_json::to_string_pretty(&settings)?);
+            let settings = require_merchant(store, &merchant).await?;
+            println!("{}", serde_json::to_string_pretty(&masked(settings))?);
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Settings with the defaults a merchant file may leave out, and a coupon secret of 128
+/// random bits (32 hex digits) nobody has to invent.
+fn new_merchant(
+    id: &str,
+    name: &str,
+    locale: &str,
+    currency: &str,
+) -> anyhow::Result<MerchantSettings> {
+    let currency: packwise_core::Currency = currency
+        .parse()
+        .map_err(|e: String| anyhow::anyhow!("--currency: {e}"))?;
+    let secret: String = random_bytes::<16>()?
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let settings: MerchantSettings = serde_json::from_value(serde_json::json!({
+        "merchant": id,
+        "name": name,
+        "default_locale": locale,
+        "default_currency": currency,
+        "coupon_secret": secret,
+    }))?;
+    settings
+        .validate()
+        .with_context(|| format!("cannot create merchant `{id}`"))?;
+    Ok(settings)
+}
+
+/// Settings as they may be printed: the coupon secret is what makes codes unguessable.
+fn masked(mut settings: MerchantSettings) -> MerchantSettings {
+    settings.coupon_secret = "********".into();
+    settings
+}
+
+fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
+    let mut bytes = [0; N];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("the operating system gave no randomness: {e}"))?;
+    Ok(bytes)
 }
 
 /// The merchant's settings, or the error every merchant command gives for an unknown one.
 async fn require_merchant(store: &SqliteStore, merchant: &str) -> anyhow::Result<MerchantSettings> {
     match store.settings(merchant).await? {
         Some(settings) => Ok(settings),
-        None => bail!("no merchant `{merchant}`: create it with `packwise merchant set FILE`"),
+        None => bail!(
+            "no merchant `{merchant}`: create it with `packwise merchant create --id {merchant} --name NAME`"
+        ),
     }
+}
+
+async fn key(data: &DataDir, cmd: KeyCommand) -> anyhow::Result<ExitCode> {
+    let processor = data.open()?;
+    let store = &processor.store;
+    match cmd {
+        KeyCommand::Create { merchant, label } => {
+            require_merchant(store, &merchant).await?;
+            if let Some(label) = &label {
+                api_key::validate_label(label)?;
+            }
+            let issued = api_key::issue(
+                &merchant,
+                label.as_deref(),
+                random_bytes()?,
+                chrono::Utc::now(),
+            );
+            store.put_api_key(&issued.key).await?;
+            println!("created key {} for merchant {merchant}", issued.key.id);
+            println!("token: {}", issued.token);
+            println!("this token will not be shown again: store it now (only its hash is kept)");
+        }
+        KeyCommand::List { merchant } => {
+            require_merchant(store, &merchant).await?;
+            let keys = store.api_keys(&merchant).await?;
+            if keys.is_empty() {
+                println!("no keys: create one with `packwise key create --merchant {merchant}`");
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!("{:<12}  {:<20}  {:<20}  label", "key", "created", "revoked");
+            for k in keys {
+                let revoked = k.revoked_at.map_or("-".to_string(), time);
+                println!(
+                    "{:<12}  {:<20}  {revoked:<20}  {}",
+                    k.id,
+                    time(k.created_at),
+                    k.label.as_deref().unwrap_or("-")
+                );
+            }
+        }
+        KeyCommand::Revoke { merchant, id } => {
+            require_merchant(store, &merchant).await?;
+            let at = chrono::Utc::now();
+            if !store.revoke_api_key(&merchant, &id, at).await? {
+                eprintln!(
+                    "error: merchant {merchant} has no key `{id}` (`packwise key list --merchant {merchant}` shows its keys)"
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            // A key revoked before keeps its first time: say which it is.
+            let since = store
+                .api_key(&id)
+                .await?
+                .and_then(|k| k.revoked_at)
+                .unwrap_or(at);
+            println!("key {id} revoked at {}", time(since));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 async fn campaign(data: &DataDir, cmd: CampaignCommand) -> anyhow::Result<ExitCode> {

@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use packwise_core::MerchantSettings;
+use packwise_core::api_key::{ApiKey, parse_token};
+use packwise_core::ports::{ConfigStore, KeyStore};
+use packwise_embedded::SqliteStore;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -135,6 +139,38 @@ impl Sandbox {
             Value::Array(items) => items,
             other => panic!("expected an array, got {other}"),
         }
+    }
+
+    /// Reads the store behind the command line's back (no command is running then).
+    fn read_store<T>(&self, read: impl AsyncFnOnce(&SqliteStore) -> T) -> T {
+        let store = SqliteStore::open(&self.data().join("packwise.db")).expect("the store opens");
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime")
+            .block_on(read(&store))
+    }
+
+    fn settings(&self, merchant: &str) -> Option<MerchantSettings> {
+        self.read_store(async |s| s.settings(merchant).await.unwrap())
+    }
+
+    fn stored_keys(&self, merchant: &str) -> Vec<ApiKey> {
+        self.read_store(async |s| s.api_keys(merchant).await.unwrap())
+    }
+
+    /// Runs `key create` and returns the token it printed, checking it said so only once.
+    fn create_key(&self, merchant: &str, label: &str) -> String {
+        let out = self.expect(
+            0,
+            &["key", "create", "--merchant", merchant, "--label", label],
+        );
+        let tokens: Vec<&str> = out
+            .stdout
+            .lines()
+            .filter_map(|l| l.strip_prefix("token: "))
+            .collect();
+        assert_eq!(tokens.len(), 1, "{}", out.stdout);
+        tokens[0].to_string()
     }
 
     /// The `issued` column of `campaign list` for one campaign.
@@ -605,7 +641,7 @@ fn campaigns_and_inserts_for_a_merchant_that_does_not_exist_are_refused() {
     let sb = Sandbox::new();
     sb.acme();
     let campaign = sb.write_json("welcome.json", &welcome_campaign());
-    let no_merchant = "error: no merchant `nobody`: create it with `packwise merchant set FILE`\n";
+    let no_merchant = "error: no merchant `nobody`: create it with `packwise merchant create --id nobody --name NAME`\n";
 
     let out = sb.expect(1, &["campaign", "add", &campaign, "--merchant", "nobody"]);
     assert_eq!(out.stderr, no_merchant);
@@ -886,4 +922,256 @@ fn serve_answers_http_and_asks_for_a_key() {
         answer.contains("WWW-Authenticate: Bearer") || answer.contains("www-authenticate: Bearer"),
         "{answer}"
     );
+}
+
+#[test]
+fn merchant_create_makes_a_merchant_with_its_own_random_secret_and_refuses_it_twice() {
+    let sb = Sandbox::new();
+    let out = sb.expect(
+        0,
+        &[
+            "merchant", "create", "--id", "teashop", "--name", "Tea Shop",
+        ],
+    );
+    assert!(
+        out.stdout.starts_with("created merchant teashop:\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(r#""coupon_secret": "********""#),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("next: packwise key create --merchant teashop\n"),
+        "{}",
+        out.stdout
+    );
+    let created = sb.settings("teashop").expect("saved");
+    assert_eq!(created.name, "Tea Shop");
+    assert_eq!(created.default_locale, "en");
+    assert_eq!(created.default_currency.code(), "EUR");
+    assert_eq!(
+        created.max_inserts_per_package, 3,
+        "the settings file's default"
+    );
+    assert!(!out.stdout.contains(&created.coupon_secret));
+    assert_eq!(created.coupon_secret.len(), 32);
+    assert!(created.coupon_secret.bytes().all(|b| b.is_ascii_hexdigit()));
+
+    sb.expect(
+        0,
+        &[
+            "merchant",
+            "create",
+            "--id",
+            "kaffee",
+            "--name",
+            "Kaffee",
+            "--locale",
+            "de-DE",
+            "--currency",
+            "CHF",
+        ],
+    );
+    let other = sb.settings("kaffee").unwrap();
+    assert_eq!(other.default_locale, "de-DE");
+    assert_eq!(other.default_currency.code(), "CHF");
+    assert_ne!(other.coupon_secret, created.coupon_secret, "each is random");
+
+    let out = sb.expect(
+        1,
+        &["merchant", "create", "--id", "teashop", "--name", "Another"],
+    );
+    assert_eq!(
+        out.stderr,
+        "error: merchant `teashop` exists already: change it with `packwise merchant set FILE`\n"
+    );
+    assert_eq!(sb.settings("teashop"), Some(created), "left as it was");
+}
+
+#[test]
+fn merchant_create_names_what_is_wrong_and_creates_nothing() {
+    let sb = Sandbox::new();
+    for (args, reason) in [
+        (
+            vec!["--id", "tea#shop", "--name", "Tea"],
+            "cannot create merchant `tea#shop`: merchant: must not contain",
+        ),
+        (
+            vec!["--id", "tea", "--name", " "],
+            "cannot create merchant `tea`: name: must not be empty",
+        ),
+        (
+            vec!["--id", "tea", "--name", "Tea", "--locale", "english!"],
+            "cannot create merchant `tea`: default_locale: must be a language tag",
+        ),
+        (
+            vec!["--id", "tea", "--name", "Tea", "--currency", "EURO"],
+            "--currency: `EURO` is not an ISO 4217 currency code",
+        ),
+    ] {
+        let mut all = vec!["merchant", "create"];
+        all.extend(&args);
+        let out = sb.expect(1, &all);
+        assert!(
+            out.stderr.starts_with(&format!("error: {reason}")),
+            "{args:?}\n{}",
+            out.context()
+        );
+        assert_eq!(out.stdout, "");
+    }
+    assert_eq!(sb.settings("tea"), None);
+    assert_eq!(sb.settings("tea#shop"), None);
+}
+
+#[test]
+fn key_create_shows_the_token_once_and_stores_only_its_hash() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let out = sb.expect(
+        0,
+        &[
+            "key",
+            "create",
+            "--merchant",
+            "acme",
+            "--label",
+            "warehouse scanner",
+        ],
+    );
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stdout);
+    let token = lines[1].strip_prefix("token: ").expect("the token line");
+    let (id, secret) = parse_token(token).expect("a packwise token");
+    assert_eq!(lines[0], format!("created key {id} for merchant acme"));
+    assert_eq!(
+        lines[2],
+        "this token will not be shown again: store it now (only its hash is kept)"
+    );
+
+    let stored = sb.stored_keys("acme");
+    assert_eq!(stored.len(), 1);
+    let key = &stored[0];
+    assert_eq!(key.id, id);
+    assert_eq!(key.merchant, "acme");
+    assert_eq!(key.label.as_deref(), Some("warehouse scanner"));
+    assert!(key.is_active());
+    assert!(key.matches(secret), "the printed token is the stored key's");
+    let db = std::fs::read(sb.data().join("packwise.db")).unwrap();
+    let wal = std::fs::read(sb.data().join("packwise.db-wal")).unwrap_or_default();
+    for bytes in [db, wal] {
+        assert!(
+            !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+            "the secret is nowhere in the store"
+        );
+    }
+
+    let second = sb.create_key("acme", "office");
+    assert_ne!(parse_token(&second).unwrap().0, id, "every key is new");
+
+    let out = sb.expect(0, &["key", "list", "--merchant", "acme"]);
+    assert!(!out.stdout.contains(secret), "{}", out.stdout);
+    assert!(!out.stdout.contains(&key.secret_sha256), "{}", out.stdout);
+    let rows: Vec<Vec<&str>> = out
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["key", "created", "revoked", "label"]);
+    assert_eq!(rows.len(), 3, "{}", out.stdout);
+    let row = rows
+        .iter()
+        .find(|r| r[0] == id)
+        .expect("the first key's row");
+    assert_eq!(
+        row[1],
+        key.created_at
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    );
+    assert_eq!(row[2..], ["-", "warehouse", "scanner"]);
+}
+
+#[test]
+fn key_create_refuses_an_unknown_merchant_and_a_bad_label() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let out = sb.expect(1, &["key", "create", "--merchant", "nobody"]);
+    assert_eq!(
+        out.stderr,
+        "error: no merchant `nobody`: create it with `packwise merchant create --id nobody --name NAME`\n"
+    );
+    assert_eq!(out.stdout, "");
+    assert!(sb.stored_keys("nobody").is_empty());
+
+    let out = sb.expect(
+        1,
+        &[
+            "key",
+            "create",
+            "--merchant",
+            "acme",
+            "--label",
+            "two\nlines",
+        ],
+    );
+    assert_eq!(
+        out.stderr,
+        "error: label: must not contain control characters\n"
+    );
+    assert_eq!(out.stdout, "");
+    assert!(sb.stored_keys("acme").is_empty());
+
+    let out = sb.expect(0, &["key", "list", "--merchant", "acme"]);
+    assert_eq!(
+        out.stdout,
+        "no keys: create one with `packwise key create --merchant acme`\n"
+    );
+}
+
+#[test]
+fn key_revoke_takes_only_the_merchants_own_key_and_keeps_the_first_time() {
+    let sb = Sandbox::new();
+    sb.acme();
+    sb.expect(
+        0,
+        &["merchant", "create", "--id", "globex", "--name", "Globex"],
+    );
+    let token = sb.create_key("acme", "shop");
+    let (id, _) = parse_token(&token).unwrap();
+
+    let out = sb.expect(1, &["key", "revoke", "--merchant", "globex", id]);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "error: merchant globex has no key `{id}` (`packwise key list --merchant globex` shows its keys)\n"
+        )
+    );
+    assert!(
+        sb.stored_keys("acme")[0].is_active(),
+        "another merchant cannot revoke it"
+    );
+    let out = sb.expect(1, &["key", "revoke", "--merchant", "acme", "nokey"]);
+    assert!(
+        out.stderr.contains("merchant acme has no key `nokey`"),
+        "{}",
+        out.context()
+    );
+
+    let out = sb.expect(0, &["key", "revoke", "--merchant", "acme", id]);
+    let revoked = sb.stored_keys("acme").remove(0);
+    let at = revoked.revoked_at.expect("revoked");
+    let at = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    assert_eq!(out.stdout, format!("key {id} revoked at {at}\n"));
+    let listed = sb.expect(0, &["key", "list", "--merchant", "acme"]);
+    let row = listed.stdout.lines().nth(1).unwrap();
+    assert_eq!(row.split_whitespace().nth(2), Some(at.as_str()), "{row}");
+
+    // Again: the first time stands, and is what is reported.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = sb.expect(0, &["key", "revoke", "--merchant", "acme", id]);
+    assert_eq!(out.stdout, format!("key {id} revoked at {at}\n"));
+    assert_eq!(sb.stored_keys("acme"), vec![revoked]);
 }
