@@ -7,6 +7,7 @@ mod auth;
 pub mod body;
 mod campaigns;
 pub mod problem;
+mod settings;
 
 use std::sync::Arc;
 
@@ -45,6 +46,10 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route("/v1/campaigns/{id}/resume", post(campaigns::activate::<S>))
         .route("/v1/campaigns/{id}/pause", post(campaigns::pause::<S>))
         .route("/v1/campaigns/{id}/archive", post(campaigns::archive::<S>))
+        .route(
+            "/v1/settings",
+            get(settings::get::<S>).put(settings::replace::<S>),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             store.clone(),
             auth::authenticate::<S>,

@@ -29,4 +29,7 @@ on_sqlite!(
     a_replace_needs_the_version_it_read,
     campaigns_move_through_their_lifecycle,
     one_merchant_never_sees_or_changes_another_merchants_campaigns,
+    settings_are_shown_without_the_secret_and_replaced_keeping_it,
+    bad_settings_are_refused_with_every_field_and_change_nothing,
+    settings_are_always_the_callers_own,
 );

@@ -408,3 +408,157 @@ pub async fn one_merchant_never_sees_or_changes_another_merchants_campaigns<
         before
     );
 }
+
+/// The settings a client sends back after reading them: what it was shown, changed.
+fn settings_body(merchant: &str, name: &str) -> Value {
+    json!({
+        "merchant": merchant, "name": name, "default_locale": "de",
+        "default_currency": "EUR", "free_shipping_threshold": "40",
+        "max_inserts_per_package": 2, "not_recommendable": ["GIFTCARD-50"]
+    })
+}
+
+async fn stored_settings<S: packwise_api::ApiStore>(shop: &Shop<S>, merchant: &str) -> Value {
+    serde_json::to_value(shop.store.settings(merchant).await.unwrap().unwrap()).unwrap()
+}
+
+pub async fn settings_are_shown_without_the_secret_and_replaced_keeping_it<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let shown = shop.get("/v1/settings", &shop.alpha).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert_eq!(shown.body["merchant"], "alpha");
+    assert_eq!(shown.body["coupon_secret"], "********");
+
+    // What was read, changed and sent back as it is: the masked secret keeps the stored one.
+    let mut round_trip = shown.body.clone();
+    round_trip["name"] = json!("Alpha Tea");
+    let replaced = shop
+        .put("/v1/settings", &shop.alpha, round_trip, None)
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.body["name"], "Alpha Tea");
+    assert_eq!(replaced.body["coupon_secret"], "********");
+    let stored = stored_settings(&shop, "alpha").await;
+    assert_eq!(stored["name"], "Alpha Tea");
+    assert_eq!(stored["coupon_secret"], "a-secret-of-sixteen-chars");
+
+    // The merchant and the secret may be left out.
+    let mut body = settings_body("alpha", "Alpha Shop");
+    body.as_object_mut().unwrap().remove("merchant");
+    let replaced = shop.put("/v1/settings", &shop.alpha, body, None).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    let stored = stored_settings(&shop, "alpha").await;
+    assert_eq!(stored["merchant"], "alpha");
+    assert_eq!(stored["default_locale"], "de");
+    assert_eq!(stored["max_inserts_per_package"], 2);
+    assert_eq!(stored["not_recommendable"], json!(["GIFTCARD-50"]));
+    assert_eq!(stored["coupon_secret"], "a-secret-of-sixteen-chars");
+    assert_eq!(
+        shop.get("/v1/settings", &shop.alpha).await.body,
+        replaced.body
+    );
+
+    // A new secret replaces the old one and is not shown either.
+    let mut rotated = settings_body("alpha", "Alpha Shop");
+    rotated["coupon_secret"] = json!("a brand new secret of the shop");
+    let replaced = shop.put("/v1/settings", &shop.alpha, rotated, None).await;
+    assert_eq!(replaced.body["coupon_secret"], "********");
+    let stored = stored_settings(&shop, "alpha").await;
+    assert_eq!(stored["coupon_secret"], "a brand new secret of the shop");
+}
+
+pub async fn bad_settings_are_refused_with_every_field_and_change_nothing<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let before = stored_settings(&shop, "alpha").await;
+    let mut bad = settings_body("alpha", " ");
+    bad["default_locale"] = json!("german");
+    bad["coupon_secret"] = json!("too short");
+    bad["max_inserts_per_package"] = json!(21);
+    bad["free_shipping_threshold"] = json!("0");
+    bad["not_recommendable"] = json!(["OK", "A#1"]);
+    let refused = shop.put("/v1/settings", &shop.alpha, bad, None).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.body["type"], "/problems/invalid");
+    assert_eq!(
+        refused.fields(),
+        [
+            "name",
+            "max_inserts_per_package",
+            "default_locale",
+            "coupon_secret",
+            "not_recommendable[1]",
+            "free_shipping_threshold"
+        ]
+    );
+
+    let other = shop
+        .put(
+            "/v1/settings",
+            &shop.alpha,
+            settings_body("beta", "Alpha"),
+            None,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other.fields(), ["merchant"]);
+    assert_eq!(
+        other.body["errors"][0]["message"],
+        "must be `alpha`, the merchant of the API key, or left out"
+    );
+
+    let mut typo = settings_body("alpha", "Alpha");
+    typo["coupon_secrt"] = json!("a-secret-of-sixteen-chars");
+    let typo = shop.put("/v1/settings", &shop.alpha, typo, None).await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["coupon_secrt"]);
+    let mut typed = settings_body("alpha", "Alpha");
+    typed["forbidden_insert_channels"] = json!(["telegraph"]);
+    let typed = shop.put("/v1/settings", &shop.alpha, typed, None).await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typed.fields(), ["forbidden_insert_channels[0]"]);
+
+    assert_eq!(stored_settings(&shop, "alpha").await, before);
+}
+
+/// Settings have no id to guess: beta reads and changes only its own, and cannot name
+/// alpha in the body.
+pub async fn settings_are_always_the_callers_own<S: packwise_api::ApiStore>(shop: Shop<S>) {
+    let theirs = &shop.beta;
+    let alpha_settings = stored_settings(&shop, "alpha").await;
+    assert_eq!(
+        shop.get("/v1/settings", theirs).await.body["merchant"],
+        "beta"
+    );
+    let as_alpha = shop
+        .put(
+            "/v1/settings",
+            theirs,
+            settings_body("alpha", "Taken over"),
+            None,
+        )
+        .await;
+    assert_eq!(as_alpha.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(as_alpha.fields(), ["merchant"]);
+    let own = shop
+        .put(
+            "/v1/settings",
+            theirs,
+            settings_body("beta", "Beta Shop"),
+            None,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(stored_settings(&shop, "beta").await["name"], "Beta Shop");
+    assert_eq!(stored_settings(&shop, "alpha").await, alpha_settings);
+}
