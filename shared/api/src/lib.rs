@@ -6,6 +6,7 @@
 mod auth;
 pub mod body;
 mod campaigns;
+mod inserts;
 pub mod problem;
 mod settings;
 
@@ -49,6 +50,11 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route(
             "/v1/settings",
             get(settings::get::<S>).put(settings::replace::<S>),
+        )
+        .route("/v1/inserts", get(inserts::list::<S>))
+        .route(
+            "/v1/inserts/{sku}",
+            get(inserts::get::<S>).put(inserts::put::<S>),
         )
         .route_layer(axum::middleware::from_fn_with_state(
             store.clone(),

@@ -31,5 +31,9 @@ on_sqlite!(
     one_merchant_never_sees_or_changes_another_merchants_campaigns,
     settings_are_shown_without_the_secret_and_replaced_keeping_it,
     bad_settings_are_refused_with_every_field_and_change_nothing,
+    inserts_are_created_replaced_read_and_listed,
+    inserts_at_or_below_their_threshold_are_listed_as_low,
+    bad_inserts_are_refused_with_every_field_and_change_nothing,
     settings_are_always_the_callers_own,
+    one_merchant_never_sees_or_changes_another_merchants_inserts,
 );

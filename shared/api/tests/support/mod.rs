@@ -409,6 +409,14 @@ pub async fn one_merchant_never_sees_or_changes_another_merchants_campaigns<
     );
 }
 
+pub fn insert(sku: &str, stock: Value, low_stock_threshold: u32) -> Value {
+    json!({
+        "sku": sku, "name": format!("Insert {sku}"), "kind": "sample",
+        "weight_grams": 20, "format": "bulky", "stock": stock,
+        "low_stock_threshold": low_stock_threshold, "sample_category": "tea"
+    })
+}
+
 /// The settings a client sends back after reading them: what it was shown, changed.
 fn settings_body(merchant: &str, name: &str) -> Value {
     json!({
@@ -531,6 +539,166 @@ pub async fn bad_settings_are_refused_with_every_field_and_change_nothing<
     assert_eq!(stored_settings(&shop, "alpha").await, before);
 }
 
+pub async fn inserts_are_created_replaced_read_and_listed<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let sample = insert("SAMPLE-TEA", json!({"BER1": 3, "HAM1": 40}), 5);
+    let created = shop
+        .put("/v1/inserts/SAMPLE-TEA", &shop.alpha, sample.clone(), None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.header(header::LOCATION), "/v1/inserts/SAMPLE-TEA");
+    assert_eq!(created.body, sample);
+    let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body, sample);
+
+    let restocked = insert("SAMPLE-TEA", json!({"BER1": 200}), 5);
+    let replaced = shop
+        .put(
+            "/v1/inserts/SAMPLE-TEA",
+            &shop.alpha,
+            restocked.clone(),
+            None,
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.header(header::LOCATION), "");
+    let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
+    assert_eq!(
+        read.body["stock"],
+        json!({"BER1": 200}),
+        "stock is set as given"
+    );
+
+    let listed = shop.get("/v1/inserts", &shop.alpha).await;
+    let skus: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["CARD-THANKS", "SAMPLE-TEA"]);
+
+    let missing = shop.get("/v1/inserts/NOPE", &shop.alpha).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no insert `NOPE`");
+}
+
+pub async fn inserts_at_or_below_their_threshold_are_listed_as_low<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    for (sku, stock, threshold) in [
+        ("AT-THRESHOLD", json!({"BER1": 500, "HAM1": 5}), 5),
+        ("BELOW", json!({"BER1": 0}), 1),
+        ("ABOVE", json!({"BER1": 6, "HAM1": 60}), 5),
+        ("NOWHERE", json!({}), 5),
+    ] {
+        let put = shop
+            .put(
+                &format!("/v1/inserts/{sku}"),
+                &shop.alpha,
+                insert(sku, stock, threshold),
+                None,
+            )
+            .await;
+        assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    }
+    let skus = |answer: &Answer| -> Vec<String> {
+        answer.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["sku"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let low = shop.get("/v1/inserts?low_stock=true", &shop.alpha).await;
+    assert_eq!(low.status, StatusCode::OK, "{}", low.body);
+    assert_eq!(skus(&low), ["AT-THRESHOLD", "BELOW"]);
+    let all = shop.get("/v1/inserts?low_stock=false", &shop.alpha).await;
+    assert_eq!(skus(&all).len(), 5);
+
+    let unclear = shop.get("/v1/inserts?low_stock=maybe", &shop.alpha).await;
+    assert_eq!(unclear.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unclear.body["type"], "/problems/invalid-query");
+    let unknown = shop.get("/v1/inserts?lowstock=true", &shop.alpha).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unknown.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lowstock"),
+        "{}",
+        unknown.body
+    );
+}
+
+pub async fn bad_inserts_are_refused_with_every_field_and_change_nothing<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let before = shop.get("/v1/inserts", &shop.alpha).await.body;
+    let other_sku = shop
+        .put(
+            "/v1/inserts/CARD-THANKS",
+            &shop.alpha,
+            insert("SAMPLE-TEA", json!({}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(other_sku.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other_sku.fields(), ["sku"]);
+
+    let mut bad = insert("CARD-THANKS", json!({"BER1": -1, "HAM1": 5}), 0);
+    bad["name"] = json!("");
+    bad["weight_grams"] = json!(5001);
+    bad["sample_category"] = json!(" ");
+    bad["guides_skus"] = json!(["KETTLE", "A/B"]);
+    let refused = shop
+        .put("/v1/inserts/CARD-THANKS", &shop.alpha, bad, None)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.fields(),
+        [
+            "name",
+            "weight_grams",
+            "stock.BER1",
+            "sample_category",
+            "guides_skus[1]"
+        ]
+    );
+
+    let mut kind = insert("NEW-ONE", json!({}), 0);
+    kind["kind"] = json!("poster");
+    let kind = shop
+        .put("/v1/inserts/NEW-ONE", &shop.alpha, kind, None)
+        .await;
+    assert_eq!(kind.status, StatusCode::BAD_REQUEST);
+    assert_eq!(kind.fields(), ["kind"]);
+    let mut typo = insert("NEW-ONE", json!({}), 0);
+    typo["stok"] = json!({});
+    let typo = shop
+        .put("/v1/inserts/NEW-ONE", &shop.alpha, typo, None)
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["stok"]);
+    let mut negative = insert("NEW-ONE", json!({}), 0);
+    negative["low_stock_threshold"] = json!(-1);
+    let negative = shop
+        .put("/v1/inserts/NEW-ONE", &shop.alpha, negative, None)
+        .await;
+    assert_eq!(negative.fields(), ["low_stock_threshold"]);
+
+    assert_eq!(shop.get("/v1/inserts", &shop.alpha).await.body, before);
+}
+
 /// Settings have no id to guess: beta reads and changes only its own, and cannot name
 /// alpha in the body.
 pub async fn settings_are_always_the_callers_own<S: packwise_api::ApiStore>(shop: Shop<S>) {
@@ -561,4 +729,59 @@ pub async fn settings_are_always_the_callers_own<S: packwise_api::ApiStore>(shop
     assert_eq!(own.status, StatusCode::OK);
     assert_eq!(stored_settings(&shop, "beta").await["name"], "Beta Shop");
     assert_eq!(stored_settings(&shop, "alpha").await, alpha_settings);
+}
+
+/// Every insert route called with merchant beta's key: alpha's inserts are not found and
+/// stay as they were; beta's writes make beta's own inserts.
+pub async fn one_merchant_never_sees_or_changes_another_merchants_inserts<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let theirs = &shop.beta;
+    let sample = insert("ALPHA-ONLY", json!({"BER1": 1}), 5);
+    let created = shop
+        .put("/v1/inserts/ALPHA-ONLY", &shop.alpha, sample, None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let alpha_inserts = shop.get("/v1/inserts", &shop.alpha).await.body;
+    assert_eq!(
+        shop.get("/v1/inserts/ALPHA-ONLY", theirs).await.status,
+        StatusCode::NOT_FOUND
+    );
+    for uri in ["/v1/inserts", "/v1/inserts?low_stock=true"] {
+        let listed = shop.get(uri, theirs).await;
+        assert_eq!(listed.status, StatusCode::OK);
+        assert!(
+            !listed.body.to_string().contains("ALPHA-ONLY"),
+            "{uri}: {}",
+            listed.body
+        );
+    }
+    let written = shop
+        .put(
+            "/v1/inserts/ALPHA-ONLY",
+            theirs,
+            insert("ALPHA-ONLY", json!({"BER1": 999}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(
+        written.status,
+        StatusCode::CREATED,
+        "a new insert of beta's"
+    );
+    let shared_sku = shop
+        .put(
+            "/v1/inserts/CARD-THANKS",
+            theirs,
+            insert("CARD-THANKS", json!({}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(shared_sku.status, StatusCode::OK, "beta's own card");
+    assert_eq!(
+        shop.get("/v1/inserts", &shop.alpha).await.body,
+        alpha_inserts
+    );
 }
