@@ -6,6 +6,7 @@
 mod auth;
 pub mod body;
 mod campaigns;
+mod customers;
 mod inserts;
 pub mod problem;
 mod settings;
@@ -14,15 +15,17 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use packwise_core::ports::{ConfigStore, KeyStore};
+use axum::routing::{get, post, put};
+use packwise_core::ports::{ConfigStore, KeyStore, OrderStore};
 
 pub use problem::Problem;
 
 /// What the API needs of a store.
-pub trait ApiStore: ConfigStore + KeyStore + 'static {}
+pub trait ApiStore: ConfigStore + KeyStore + OrderStore + 'static {}
 
-impl<S: ConfigStore + KeyStore + 'static> ApiStore for S {}
+impl<S: ConfigStore + KeyStore + OrderStore + 'static> ApiStore for S {}
+
+pub use customers::MAX_ROWS as MAX_CUSTOMER_ROWS;
 
 /// The merchant the request's API key belongs to: the only source of the tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,6 +58,12 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route(
             "/v1/inserts/{sku}",
             get(inserts::get::<S>).put(inserts::put::<S>),
+        )
+        .route("/v1/customers/attributes:bulk", post(customers::bulk::<S>))
+        .route("/v1/customers/{id}", get(customers::get::<S>))
+        .route(
+            "/v1/customers/{id}/attributes",
+            put(customers::put_attributes::<S>),
         )
         .route_layer(axum::middleware::from_fn_with_state(
             store.clone(),

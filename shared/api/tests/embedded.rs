@@ -34,6 +34,11 @@ on_sqlite!(
     inserts_are_created_replaced_read_and_listed,
     inserts_at_or_below_their_threshold_are_listed_as_low,
     bad_inserts_are_refused_with_every_field_and_change_nothing,
+    customer_attributes_are_set_one_by_one_and_the_profile_read,
+    bad_customer_attributes_are_refused_with_every_field,
+    customer_attributes_in_bulk_write_the_valid_rows_and_report_the_others,
+    a_bulk_request_holds_at_most_a_thousand_customers,
     settings_are_always_the_callers_own,
     one_merchant_never_sees_or_changes_another_merchants_inserts,
+    one_merchant_never_sees_or_changes_another_merchants_customers,
 );

@@ -699,6 +699,261 @@ pub async fn bad_inserts_are_refused_with_every_field_and_change_nothing<
     assert_eq!(shop.get("/v1/inserts", &shop.alpha).await.body, before);
 }
 
+/// A past order of `customer` (two mint teas, 12.90 EUR), folded into their profile.
+async fn import_order<S: packwise_api::ApiStore>(shop: &Shop<S>, merchant: &str, customer: &str) {
+    let mut order: packwise_core::Order =
+        serde_json::from_str(packwise_core::samples::ORDER_JSON).unwrap();
+    order.merchant = merchant.to_string();
+    order.customer.id = customer.to_string();
+    assert!(shop.store.import_history(&order).await.unwrap());
+}
+
+pub async fn customer_attributes_are_set_one_by_one_and_the_profile_read<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    import_order(&shop, "alpha", "c1").await;
+    let attributes = json!({
+        "tags": ["parent"], "nps": {"score": 9, "at": "2026-10-01T08:00:00Z"},
+        "birthday": "1990-05-17", "locale": "de-DE"
+    });
+    let set = shop
+        .put("/v1/customers/c1/attributes", &shop.alpha, attributes, None)
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let read = shop.get("/v1/customers/c1", &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body, set.body);
+    assert_eq!(
+        read.body,
+        json!({
+            "id": "c1", "orders_count": 1,
+            "first_order_at": "2026-01-15T12:00:00Z", "last_order_at": "2026-01-15T12:00:00Z",
+            "lifetime_value": "12.90", "average_order_value": "12.90", "currency": "EUR",
+            "top_category": "tea", "preferred_channel": "web",
+            "categories": {"tea": 2}, "skus": {"TEA-1": 2},
+            "tags": ["parent"], "nps": {"score": 9, "at": "2026-10-01T08:00:00Z"},
+            "birthday": "1990-05-17", "locale": "de-DE"
+        }),
+        "the engine's bookkeeping (touches, affinity, version) stays inside"
+    );
+
+    // Attributes left out stay as they were.
+    let locale = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"locale": "fr"}),
+            None,
+        )
+        .await;
+    assert_eq!(locale.body["locale"], "fr");
+    assert_eq!(locale.body["tags"], json!(["parent"]));
+    assert_eq!(locale.body["nps"]["score"], 9);
+
+    // A customer without orders gets a profile, so their first order is targeted.
+    let fresh = shop
+        .put(
+            "/v1/customers/new/attributes",
+            &shop.alpha,
+            json!({"tags": ["student"]}),
+            None,
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(fresh.body["orders_count"], 0);
+    assert_eq!(
+        shop.store
+            .profile("alpha", "new")
+            .await
+            .unwrap()
+            .unwrap()
+            .tags,
+        ["student"]
+    );
+
+    let missing = shop.get("/v1/customers/nobody", &shop.alpha).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no customer `nobody`");
+}
+
+pub async fn bad_customer_attributes_are_refused_with_every_field<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let bad = json!({
+        "tags": ["ok", ""], "nps": {"score": 11, "at": "2999-01-01T00:00:00Z"},
+        "birthday": "2999-01-01", "locale": "german"
+    });
+    let refused = shop
+        .put("/v1/customers/c1/attributes", &shop.alpha, bad, None)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.fields(),
+        ["tags[1]", "nps.score", "nps.at", "birthday", "locale"]
+    );
+    let bad_id = shop
+        .put(
+            "/v1/customers/a%23b/attributes",
+            &shop.alpha,
+            json!({"locale": "en"}),
+            None,
+        )
+        .await;
+    assert_eq!(bad_id.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_id.fields(), ["id"]);
+    let typo = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"tag": ["x"]}),
+            None,
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["tag"]);
+    let typed = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"nps": {"score": 300, "at": "2026-01-01T00:00:00Z"}}),
+            None,
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typed.fields(), ["nps.score"]);
+
+    assert!(
+        shop.store.profile("alpha", "c1").await.unwrap().is_none(),
+        "nothing written"
+    );
+}
+
+pub async fn customer_attributes_in_bulk_write_the_valid_rows_and_report_the_others<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let rows = json!({"customers": [
+        {"id": "c1", "tags": ["vip"], "locale": "en"},
+        {"id": "c2", "nps": {"score": 11, "at": "2026-01-01T00:00:00Z"}, "locale": "english"},
+        {"id": "c3", "birthday": "1985-02-01"},
+        {"tags": ["no id"]},
+        {"id": "c1", "locale": "de"},
+        {"id": "c4", "nps": "ten"},
+        {"id": "c5", "colour": "blue"},
+        "c6",
+        {"id": "a/b", "locale": "en"}
+    ]});
+    let answer = shop
+        .post("/v1/customers/attributes:bulk", &shop.alpha, rows)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["written"], 2);
+    assert_eq!(answer.body["invalid"], 7);
+    let results = answer.body["results"].as_array().unwrap();
+    let summary: Vec<(Value, &str, Vec<&str>)> = results
+        .iter()
+        .map(|r| {
+            let fields = r["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            (r["id"].clone(), r["status"].as_str().unwrap(), fields)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (json!("c1"), "ok", vec![]),
+            (
+                json!("c2"),
+                "invalid",
+                vec!["customers[1].nps.score", "customers[1].locale"]
+            ),
+            (json!("c3"), "ok", vec![]),
+            (Value::Null, "invalid", vec!["customers[3].id"]),
+            (json!("c1"), "invalid", vec!["customers[4].id"]),
+            (json!("c4"), "invalid", vec!["customers[5].nps"]),
+            (json!("c5"), "invalid", vec!["customers[6].colour"]),
+            (Value::Null, "invalid", vec!["customers[7]"]),
+            (json!("a/b"), "invalid", vec!["customers[8].id"]),
+        ]
+    );
+    assert_eq!(
+        results[4]["errors"][0]["message"],
+        "repeats customers[0].id: send one row per customer"
+    );
+
+    let profile = |id: &'static str| {
+        let store = shop.store.clone();
+        async move { store.profile("alpha", id).await.unwrap() }
+    };
+    let c1 = profile("c1").await.unwrap();
+    assert_eq!(
+        (c1.tags, c1.locale.as_deref()),
+        (vec!["vip".to_string()], Some("en"))
+    );
+    assert!(profile("c3").await.unwrap().birthday.is_some());
+    for id in ["c2", "c4", "c5", "c6"] {
+        assert!(profile(id).await.is_none(), "{id} was not written");
+    }
+}
+
+pub async fn a_bulk_request_holds_at_most_a_thousand_customers<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let rows = |n: usize, locale: &str| {
+        let customers: Vec<Value> = (0..n)
+            .map(|i| json!({"id": format!("c{i}"), "locale": locale}))
+            .collect();
+        json!({ "customers": customers })
+    };
+    let too_many = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            &shop.alpha,
+            rows(1_001, "en"),
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_many.fields(), ["customers"]);
+    assert_eq!(
+        too_many.body["errors"][0]["message"],
+        "must hold at most 1000 customers, not 1001: send the rest in another request"
+    );
+    assert!(shop.store.profile("alpha", "c0").await.unwrap().is_none());
+
+    // The limit itself is allowed; invalid rows keep the check cheap, writing nothing.
+    let at_limit = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            &shop.alpha,
+            rows(packwise_api::MAX_CUSTOMER_ROWS, "not a tag"),
+        )
+        .await;
+    assert_eq!(at_limit.status, StatusCode::OK, "{}", at_limit.body);
+    assert_eq!(at_limit.body["invalid"], 1_000);
+
+    let empty = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            &shop.alpha,
+            json!({"customers": []}),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.fields(), ["customers"]);
+}
+
 /// Settings have no id to guess: beta reads and changes only its own, and cannot name
 /// alpha in the body.
 pub async fn settings_are_always_the_callers_own<S: packwise_api::ApiStore>(shop: Shop<S>) {
@@ -783,5 +1038,57 @@ pub async fn one_merchant_never_sees_or_changes_another_merchants_inserts<
     assert_eq!(
         shop.get("/v1/inserts", &shop.alpha).await.body,
         alpha_inserts
+    );
+}
+
+/// Every customer route called with merchant beta's key: alpha's customer is not found
+/// and stays as it was; beta's writes make beta's own customer of the same id.
+pub async fn one_merchant_never_sees_or_changes_another_merchants_customers<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let theirs = &shop.beta;
+    import_order(&shop, "alpha", "c1").await;
+    let set = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"tags": ["alpha"]}),
+            None,
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK);
+    let alpha_c1 = shop.get("/v1/customers/c1", &shop.alpha).await.body;
+    assert_eq!(
+        shop.get("/v1/customers/c1", theirs).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let single = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            theirs,
+            json!({"tags": ["beta"]}),
+            None,
+        )
+        .await;
+    assert_eq!(single.status, StatusCode::OK);
+    assert_eq!(single.body["orders_count"], 0, "beta's own, new customer");
+    let bulk = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            theirs,
+            json!({"customers": [{"id": "c1", "locale": "fr"}]}),
+        )
+        .await;
+    assert_eq!(bulk.body["written"], 1);
+    assert_eq!(
+        shop.get("/v1/customers/c1", &shop.alpha).await.body,
+        alpha_c1
+    );
+    let beta_c1 = shop.get("/v1/customers/c1", theirs).await.body;
+    assert_eq!(
+        (&beta_c1["tags"], &beta_c1["locale"]),
+        (&json!(["beta"]), &json!("fr"))
     );
 }
