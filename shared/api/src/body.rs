@@ -5,8 +5,10 @@
 //! `deny_unknown_fields` reject fields the API does not know.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
+use packwise_core::validation::FieldError;
 use serde::de::DeserializeOwned;
 
 use crate::problem::Problem;
@@ -44,18 +46,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let field = if path == "." {
-                "(body)".to_string()
-            } else {
-                path
-            };
-            Problem::field(
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                &field,
-                e.inner().to_string(),
-            )
+            let e = path_error(e);
+            Problem::field(StatusCode::BAD_REQUEST, "malformed", &e.field, e.message)
         })?;
         de.end().map_err(|e| {
             Problem::field(
@@ -66,5 +58,36 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             )
         })?;
         Ok(JsonBody(value))
+    }
+}
+
+/// A part of a body read on its own, with the path of the field at fault within it.
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, FieldError> {
+    serde_path_to_error::deserialize(value).map_err(path_error)
+}
+
+fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> FieldError {
+    let path = e.path().to_string();
+    FieldError {
+        field: if path == "." {
+            "(body)".to_string()
+        } else {
+            path
+        },
+        message: e.inner().to_string(),
+    }
+}
+
+/// Query parameters, refused as a problem (axum's own `Query` answers in plain text).
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        let Query(value) = Query::<T>::from_request_parts(parts, state)
+            .await
+            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid-query", e.body_text()))?;
+        Ok(QueryParams(value))
     }
 }

@@ -6,21 +6,26 @@
 mod auth;
 pub mod body;
 mod campaigns;
+mod customers;
+mod inserts;
 pub mod problem;
+mod settings;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
-use packwise_core::ports::{ConfigStore, KeyStore};
+use axum::routing::{get, post, put};
+use packwise_core::ports::{ConfigStore, KeyStore, OrderStore};
 
 pub use problem::Problem;
 
 /// What the API needs of a store.
-pub trait ApiStore: ConfigStore + KeyStore + 'static {}
+pub trait ApiStore: ConfigStore + KeyStore + OrderStore + 'static {}
 
-impl<S: ConfigStore + KeyStore + 'static> ApiStore for S {}
+impl<S: ConfigStore + KeyStore + OrderStore + 'static> ApiStore for S {}
+
+pub use customers::MAX_ROWS as MAX_CUSTOMER_ROWS;
 
 /// The merchant the request's API key belongs to: the only source of the tenant.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,6 +50,21 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route("/v1/campaigns/{id}/resume", post(campaigns::activate::<S>))
         .route("/v1/campaigns/{id}/pause", post(campaigns::pause::<S>))
         .route("/v1/campaigns/{id}/archive", post(campaigns::archive::<S>))
+        .route(
+            "/v1/settings",
+            get(settings::get::<S>).put(settings::replace::<S>),
+        )
+        .route("/v1/inserts", get(inserts::list::<S>))
+        .route(
+            "/v1/inserts/{sku}",
+            get(inserts::get::<S>).put(inserts::put::<S>),
+        )
+        .route("/v1/customers/attributes:bulk", post(customers::bulk::<S>))
+        .route("/v1/customers/{id}", get(customers::get::<S>))
+        .route(
+            "/v1/customers/{id}/attributes",
+            put(customers::put_attributes::<S>),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             store.clone(),
             auth::authenticate::<S>,

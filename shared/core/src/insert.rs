@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::validation::Problems;
+use crate::validation::{Invalid, Problems};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -70,5 +70,88 @@ impl Insert {
                 "must not be negative",
             );
         }
+        if let Some(category) = &self.sample_category {
+            p.check(
+                !category.trim().is_empty(),
+                "sample_category",
+                "must not be empty; leave it out instead",
+            );
+        }
+        for (i, sku) in self.guides_skus.iter().enumerate() {
+            p.identifier(&format!("guides_skus[{i}]"), sku, crate::order::MAX_ID);
+        }
+    }
+
+    /// Every problem of the definition at once.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        self.validate_structure(&mut p);
+        p.finish()
+    }
+
+    /// Centres whose stock is at or below the threshold, where the merchant should
+    /// restock. Centres not listed stock none by choice, so they do not count.
+    pub fn low_stock_centres(&self) -> Vec<&str> {
+        self.stock
+            .iter()
+            .filter(|(_, units)| **units <= i64::from(self.low_stock_threshold))
+            .map(|(centre, _)| centre.as_str())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn card() -> Insert {
+        serde_json::from_value(serde_json::json!({
+            "sku": "CARD-THANKS", "name": "Thank-you card", "kind": "thank_you_card",
+            "weight_grams": 10, "format": "flat",
+            "stock": {"BER1": 5, "HAM1": 50}, "low_stock_threshold": 5
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn low_stock_is_at_or_below_the_threshold_at_a_listed_centre() {
+        let mut insert = card();
+        assert_eq!(insert.low_stock_centres(), ["BER1"]);
+        insert.stock.insert("BER1".into(), 6);
+        assert!(insert.low_stock_centres().is_empty());
+        insert.low_stock_threshold = 50;
+        assert_eq!(insert.low_stock_centres(), ["BER1", "HAM1"]);
+        insert.stock.clear();
+        assert!(insert.low_stock_centres().is_empty());
+    }
+
+    #[test]
+    fn every_problem_of_a_definition_is_named_by_field() {
+        assert_eq!(card().validate(), Ok(()));
+        let mut bad = card();
+        bad.sku = "A/B".into();
+        bad.name = " ".into();
+        bad.weight_grams = 6_000;
+        bad.stock.insert("BER1".into(), -1);
+        bad.sample_category = Some(String::new());
+        bad.guides_skus = vec!["KETTLE".into(), "".into()];
+        let fields: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .errors
+            .into_iter()
+            .map(|e| e.field)
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                "sku",
+                "name",
+                "weight_grams",
+                "stock.BER1",
+                "sample_category",
+                "guides_skus[1]"
+            ]
+        );
     }
 }

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::future::Future;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::api_key::ApiKey;
@@ -15,6 +15,7 @@ use crate::order::Order;
 use crate::profile::{CustomerProfile, NpsAnswer, OrderSummary};
 use crate::settings::MerchantSettings;
 use crate::similar::SimilarItems;
+use crate::validation::{Invalid, Problems};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum StoreError {
@@ -169,7 +170,65 @@ pub struct CustomerAttributes {
     pub locale: Option<String>,
 }
 
+/// Tags one customer may carry: targeting reads them all on every order.
+pub const MAX_TAGS: usize = 50;
+pub const MAX_TAG_CHARS: usize = 64;
+
+/// A customer id as orders carry it: it is part of every customer key.
+pub fn validate_customer_id(id: &str) -> Result<(), Invalid> {
+    let mut p = Problems::default();
+    p.identifier("id", id, crate::order::MAX_ID);
+    p.finish()
+}
+
 impl CustomerAttributes {
+    /// Every problem at once. `now` bounds the dates: an NPS answer or a birthday in the
+    /// future would make `nps_days_ago` negative and birthday months meaningless.
+    pub fn validate(&self, now: DateTime<Utc>) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        if let Some(tags) = &self.tags {
+            p.check(
+                tags.len() <= MAX_TAGS,
+                "tags",
+                format!("must hold at most {MAX_TAGS} tags"),
+            );
+            for (i, tag) in tags.iter().enumerate() {
+                let field = format!("tags[{i}]");
+                if tag.trim().is_empty() {
+                    p.add(field, "must not be empty");
+                } else if tag.chars().count() > MAX_TAG_CHARS {
+                    p.add(field, format!("must be at most {MAX_TAG_CHARS} characters"));
+                } else if tag.chars().any(char::is_control) {
+                    p.add(field, "must not contain control characters");
+                }
+            }
+        }
+        if let Some(nps) = &self.nps {
+            p.check(nps.score <= 10, "nps.score", "must be between 0 and 10");
+            p.check(nps.at <= now, "nps.at", "must not be in the future");
+        }
+        if let Some(birthday) = self.birthday {
+            p.check(
+                birthday <= now.date_naive(),
+                "birthday",
+                "must not be in the future",
+            );
+            p.check(
+                birthday.year() >= 1900,
+                "birthday",
+                "must be in 1900 or later",
+            );
+        }
+        if let Some(locale) = &self.locale {
+            p.check(
+                crate::locale::is_language_tag(locale),
+                "locale",
+                "must be a language tag such as `en` or `de-DE`",
+            );
+        }
+        p.finish()
+    }
+
     pub fn apply_to(&self, profile: &mut CustomerProfile) {
         if let Some(tags) = &self.tags {
             profile.tags = tags.clone();
@@ -421,5 +480,67 @@ mod tests {
         assert_eq!(customer_hash(""), 0x811c_9dc5);
         assert_eq!(customer_hash("a"), 0xe40c_292c);
         assert_eq!(customer_hash("foobar"), 0xbf9c_f968);
+    }
+
+    fn now() -> DateTime<Utc> {
+        "2026-11-23T12:00:00Z".parse().unwrap()
+    }
+
+    fn fields(attributes: serde_json::Value) -> Vec<String> {
+        let attributes: CustomerAttributes = serde_json::from_value(attributes).unwrap();
+        match attributes.validate(now()) {
+            Ok(()) => Vec::new(),
+            Err(invalid) => invalid.errors.into_iter().map(|e| e.field).collect(),
+        }
+    }
+
+    #[test]
+    fn customer_attributes_within_their_ranges_are_valid() {
+        let fine = serde_json::json!({
+            "tags": ["parent", "student"], "nps": {"score": 10, "at": "2026-11-23T12:00:00Z"},
+            "birthday": "1990-05-17", "locale": "de-DE"
+        });
+        assert!(fields(fine).is_empty());
+        assert!(
+            fields(serde_json::json!({"nps": {"score": 0, "at": "2026-01-01T00:00:00Z"}}))
+                .is_empty()
+        );
+        assert!(fields(serde_json::json!({"tags": []})).is_empty());
+    }
+
+    #[test]
+    fn every_bad_customer_attribute_is_named() {
+        let bad = serde_json::json!({
+            "tags": ["ok", " ", "x".repeat(65), "a\u{7}b"],
+            "nps": {"score": 11, "at": "2026-11-24T00:00:00Z"},
+            "birthday": "2026-11-24", "locale": "german"
+        });
+        assert_eq!(
+            fields(bad),
+            [
+                "tags[1]",
+                "tags[2]",
+                "tags[3]",
+                "nps.score",
+                "nps.at",
+                "birthday",
+                "locale"
+            ]
+        );
+        let many: Vec<String> = (0..=MAX_TAGS).map(|i| format!("t{i}")).collect();
+        assert_eq!(fields(serde_json::json!({"tags": many})), ["tags"]);
+        assert_eq!(
+            fields(serde_json::json!({"birthday": "1899-12-31"})),
+            ["birthday"]
+        );
+    }
+
+    #[test]
+    fn customer_ids_are_identifiers() {
+        assert_eq!(validate_customer_id("C00388"), Ok(()));
+        for bad in ["", "a#b", "a/b", ".."] {
+            let err = validate_customer_id(bad).unwrap_err();
+            assert_eq!(err.errors[0].field, "id", "{bad}");
+        }
     }
 }

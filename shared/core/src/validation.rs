@@ -23,6 +23,17 @@ pub struct Invalid {
     pub errors: Vec<FieldError>,
 }
 
+impl Invalid {
+    /// The same problems addressed from an enclosing document: `nps.score` of the third
+    /// row becomes `customers[2].nps.score`.
+    pub fn under(mut self, prefix: &str) -> Invalid {
+        for e in &mut self.errors {
+            e.field = format!("{prefix}.{}", e.field);
+        }
+        self
+    }
+}
+
 impl fmt::Display for Invalid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let parts: Vec<String> = self.errors.iter().map(ToString::to_string).collect();
@@ -91,5 +102,13 @@ mod tests {
         assert_eq!(err.errors.len(), 2);
         assert_eq!(err.errors[0].field, "order_id");
         assert_eq!(err.errors[1].to_string(), "sku: must not be empty");
+    }
+
+    #[test]
+    fn nested_problems_keep_their_path_under_the_enclosing_field() {
+        let mut p = Problems::default();
+        p.add("nps.score", "must be at most 10");
+        let err = p.finish().unwrap_err().under("customers[2]");
+        assert_eq!(err.errors[0].field, "customers[2].nps.score");
     }
 }

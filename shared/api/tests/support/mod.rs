@@ -408,3 +408,687 @@ pub async fn one_merchant_never_sees_or_changes_another_merchants_campaigns<
         before
     );
 }
+
+pub fn insert(sku: &str, stock: Value, low_stock_threshold: u32) -> Value {
+    json!({
+        "sku": sku, "name": format!("Insert {sku}"), "kind": "sample",
+        "weight_grams": 20, "format": "bulky", "stock": stock,
+        "low_stock_threshold": low_stock_threshold, "sample_category": "tea"
+    })
+}
+
+/// The settings a client sends back after reading them: what it was shown, changed.
+fn settings_body(merchant: &str, name: &str) -> Value {
+    json!({
+        "merchant": merchant, "name": name, "default_locale": "de",
+        "default_currency": "EUR", "free_shipping_threshold": "40",
+        "max_inserts_per_package": 2, "not_recommendable": ["GIFTCARD-50"]
+    })
+}
+
+async fn stored_settings<S: packwise_api::ApiStore>(shop: &Shop<S>, merchant: &str) -> Value {
+    serde_json::to_value(shop.store.settings(merchant).await.unwrap().unwrap()).unwrap()
+}
+
+pub async fn settings_are_shown_without_the_secret_and_replaced_keeping_it<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let shown = shop.get("/v1/settings", &shop.alpha).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert_eq!(shown.body["merchant"], "alpha");
+    assert_eq!(shown.body["coupon_secret"], "********");
+
+    // What was read, changed and sent back as it is: the masked secret keeps the stored one.
+    let mut round_trip = shown.body.clone();
+    round_trip["name"] = json!("Alpha Tea");
+    let replaced = shop
+        .put("/v1/settings", &shop.alpha, round_trip, None)
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.body["name"], "Alpha Tea");
+    assert_eq!(replaced.body["coupon_secret"], "********");
+    let stored = stored_settings(&shop, "alpha").await;
+    assert_eq!(stored["name"], "Alpha Tea");
+    assert_eq!(stored["coupon_secret"], "a-secret-of-sixteen-chars");
+
+    // The merchant and the secret may be left out.
+    let mut body = settings_body("alpha", "Alpha Shop");
+    body.as_object_mut().unwrap().remove("merchant");
+    let replaced = shop.put("/v1/settings", &shop.alpha, body, None).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    let stored = stored_settings(&shop, "alpha").await;
+    assert_eq!(stored["merchant"], "alpha");
+    assert_eq!(stored["default_locale"], "de");
+    assert_eq!(stored["max_inserts_per_package"], 2);
+    assert_eq!(stored["not_recommendable"], json!(["GIFTCARD-50"]));
+    assert_eq!(stored["coupon_secret"], "a-secret-of-sixteen-chars");
+    assert_eq!(
+        shop.get("/v1/settings", &shop.alpha).await.body,
+        replaced.body
+    );
+
+    // A new secret replaces the old one and is not shown either.
+    let mut rotated = settings_body("alpha", "Alpha Shop");
+    rotated["coupon_secret"] = json!("a brand new secret of the shop");
+    let replaced = shop.put("/v1/settings", &shop.alpha, rotated, None).await;
+    assert_eq!(replaced.body["coupon_secret"], "********");
+    let stored = stored_settings(&shop, "alpha").await;
+    assert_eq!(stored["coupon_secret"], "a brand new secret of the shop");
+}
+
+pub async fn bad_settings_are_refused_with_every_field_and_change_nothing<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let before = stored_settings(&shop, "alpha").await;
+    let mut bad = settings_body("alpha", " ");
+    bad["default_locale"] = json!("german");
+    bad["coupon_secret"] = json!("too short");
+    bad["max_inserts_per_package"] = json!(21);
+    bad["free_shipping_threshold"] = json!("0");
+    bad["not_recommendable"] = json!(["OK", "A#1"]);
+    let refused = shop.put("/v1/settings", &shop.alpha, bad, None).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(refused.body["type"], "/problems/invalid");
+    assert_eq!(
+        refused.fields(),
+        [
+            "name",
+            "max_inserts_per_package",
+            "default_locale",
+            "coupon_secret",
+            "not_recommendable[1]",
+            "free_shipping_threshold"
+        ]
+    );
+
+    let other = shop
+        .put(
+            "/v1/settings",
+            &shop.alpha,
+            settings_body("beta", "Alpha"),
+            None,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other.fields(), ["merchant"]);
+    assert_eq!(
+        other.body["errors"][0]["message"],
+        "must be `alpha`, the merchant of the API key, or left out"
+    );
+
+    let mut typo = settings_body("alpha", "Alpha");
+    typo["coupon_secrt"] = json!("a-secret-of-sixteen-chars");
+    let typo = shop.put("/v1/settings", &shop.alpha, typo, None).await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["coupon_secrt"]);
+    let mut typed = settings_body("alpha", "Alpha");
+    typed["forbidden_insert_channels"] = json!(["telegraph"]);
+    let typed = shop.put("/v1/settings", &shop.alpha, typed, None).await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typed.fields(), ["forbidden_insert_channels[0]"]);
+
+    assert_eq!(stored_settings(&shop, "alpha").await, before);
+}
+
+pub async fn inserts_are_created_replaced_read_and_listed<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let sample = insert("SAMPLE-TEA", json!({"BER1": 3, "HAM1": 40}), 5);
+    let created = shop
+        .put("/v1/inserts/SAMPLE-TEA", &shop.alpha, sample.clone(), None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.header(header::LOCATION), "/v1/inserts/SAMPLE-TEA");
+    assert_eq!(created.body, sample);
+    let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body, sample);
+
+    let restocked = insert("SAMPLE-TEA", json!({"BER1": 200}), 5);
+    let replaced = shop
+        .put(
+            "/v1/inserts/SAMPLE-TEA",
+            &shop.alpha,
+            restocked.clone(),
+            None,
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.header(header::LOCATION), "");
+    let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
+    assert_eq!(
+        read.body["stock"],
+        json!({"BER1": 200}),
+        "stock is set as given"
+    );
+
+    let listed = shop.get("/v1/inserts", &shop.alpha).await;
+    let skus: Vec<&str> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["sku"].as_str().unwrap())
+        .collect();
+    assert_eq!(skus, ["CARD-THANKS", "SAMPLE-TEA"]);
+
+    let missing = shop.get("/v1/inserts/NOPE", &shop.alpha).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no insert `NOPE`");
+}
+
+pub async fn inserts_at_or_below_their_threshold_are_listed_as_low<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    for (sku, stock, threshold) in [
+        ("AT-THRESHOLD", json!({"BER1": 500, "HAM1": 5}), 5),
+        ("BELOW", json!({"BER1": 0}), 1),
+        ("ABOVE", json!({"BER1": 6, "HAM1": 60}), 5),
+        ("NOWHERE", json!({}), 5),
+    ] {
+        let put = shop
+            .put(
+                &format!("/v1/inserts/{sku}"),
+                &shop.alpha,
+                insert(sku, stock, threshold),
+                None,
+            )
+            .await;
+        assert_eq!(put.status, StatusCode::CREATED, "{}", put.body);
+    }
+    let skus = |answer: &Answer| -> Vec<String> {
+        answer.body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["sku"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let low = shop.get("/v1/inserts?low_stock=true", &shop.alpha).await;
+    assert_eq!(low.status, StatusCode::OK, "{}", low.body);
+    assert_eq!(skus(&low), ["AT-THRESHOLD", "BELOW"]);
+    let all = shop.get("/v1/inserts?low_stock=false", &shop.alpha).await;
+    assert_eq!(skus(&all).len(), 5);
+
+    let unclear = shop.get("/v1/inserts?low_stock=maybe", &shop.alpha).await;
+    assert_eq!(unclear.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unclear.body["type"], "/problems/invalid-query");
+    let unknown = shop.get("/v1/inserts?lowstock=true", &shop.alpha).await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+    assert!(
+        unknown.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lowstock"),
+        "{}",
+        unknown.body
+    );
+}
+
+pub async fn bad_inserts_are_refused_with_every_field_and_change_nothing<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let before = shop.get("/v1/inserts", &shop.alpha).await.body;
+    let other_sku = shop
+        .put(
+            "/v1/inserts/CARD-THANKS",
+            &shop.alpha,
+            insert("SAMPLE-TEA", json!({}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(other_sku.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(other_sku.fields(), ["sku"]);
+
+    let mut bad = insert("CARD-THANKS", json!({"BER1": -1, "HAM1": 5}), 0);
+    bad["name"] = json!("");
+    bad["weight_grams"] = json!(5001);
+    bad["sample_category"] = json!(" ");
+    bad["guides_skus"] = json!(["KETTLE", "A/B"]);
+    let refused = shop
+        .put("/v1/inserts/CARD-THANKS", &shop.alpha, bad, None)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.fields(),
+        [
+            "name",
+            "weight_grams",
+            "stock.BER1",
+            "sample_category",
+            "guides_skus[1]"
+        ]
+    );
+
+    let mut kind = insert("NEW-ONE", json!({}), 0);
+    kind["kind"] = json!("poster");
+    let kind = shop
+        .put("/v1/inserts/NEW-ONE", &shop.alpha, kind, None)
+        .await;
+    assert_eq!(kind.status, StatusCode::BAD_REQUEST);
+    assert_eq!(kind.fields(), ["kind"]);
+    let mut typo = insert("NEW-ONE", json!({}), 0);
+    typo["stok"] = json!({});
+    let typo = shop
+        .put("/v1/inserts/NEW-ONE", &shop.alpha, typo, None)
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["stok"]);
+    let mut negative = insert("NEW-ONE", json!({}), 0);
+    negative["low_stock_threshold"] = json!(-1);
+    let negative = shop
+        .put("/v1/inserts/NEW-ONE", &shop.alpha, negative, None)
+        .await;
+    assert_eq!(negative.fields(), ["low_stock_threshold"]);
+
+    assert_eq!(shop.get("/v1/inserts", &shop.alpha).await.body, before);
+}
+
+/// A past order of `customer` (two mint teas, 12.90 EUR), folded into their profile.
+async fn import_order<S: packwise_api::ApiStore>(shop: &Shop<S>, merchant: &str, customer: &str) {
+    let mut order: packwise_core::Order =
+        serde_json::from_str(packwise_core::samples::ORDER_JSON).unwrap();
+    order.merchant = merchant.to_string();
+    order.customer.id = customer.to_string();
+    assert!(shop.store.import_history(&order).await.unwrap());
+}
+
+pub async fn customer_attributes_are_set_one_by_one_and_the_profile_read<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    import_order(&shop, "alpha", "c1").await;
+    let attributes = json!({
+        "tags": ["parent"], "nps": {"score": 9, "at": "2026-10-01T08:00:00Z"},
+        "birthday": "1990-05-17", "locale": "de-DE"
+    });
+    let set = shop
+        .put("/v1/customers/c1/attributes", &shop.alpha, attributes, None)
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    let read = shop.get("/v1/customers/c1", &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.body, set.body);
+    assert_eq!(
+        read.body,
+        json!({
+            "id": "c1", "orders_count": 1,
+            "first_order_at": "2026-01-15T12:00:00Z", "last_order_at": "2026-01-15T12:00:00Z",
+            "lifetime_value": "12.90", "average_order_value": "12.90", "currency": "EUR",
+            "top_category": "tea", "preferred_channel": "web",
+            "categories": {"tea": 2}, "skus": {"TEA-1": 2},
+            "tags": ["parent"], "nps": {"score": 9, "at": "2026-10-01T08:00:00Z"},
+            "birthday": "1990-05-17", "locale": "de-DE"
+        }),
+        "the engine's bookkeeping (touches, affinity, version) stays inside"
+    );
+
+    // Attributes left out stay as they were.
+    let locale = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"locale": "fr"}),
+            None,
+        )
+        .await;
+    assert_eq!(locale.body["locale"], "fr");
+    assert_eq!(locale.body["tags"], json!(["parent"]));
+    assert_eq!(locale.body["nps"]["score"], 9);
+
+    // A customer without orders gets a profile, so their first order is targeted.
+    let fresh = shop
+        .put(
+            "/v1/customers/new/attributes",
+            &shop.alpha,
+            json!({"tags": ["student"]}),
+            None,
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(fresh.body["orders_count"], 0);
+    assert_eq!(
+        shop.store
+            .profile("alpha", "new")
+            .await
+            .unwrap()
+            .unwrap()
+            .tags,
+        ["student"]
+    );
+
+    let missing = shop.get("/v1/customers/nobody", &shop.alpha).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no customer `nobody`");
+}
+
+pub async fn bad_customer_attributes_are_refused_with_every_field<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let bad = json!({
+        "tags": ["ok", ""], "nps": {"score": 11, "at": "2999-01-01T00:00:00Z"},
+        "birthday": "2999-01-01", "locale": "german"
+    });
+    let refused = shop
+        .put("/v1/customers/c1/attributes", &shop.alpha, bad, None)
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        refused.fields(),
+        ["tags[1]", "nps.score", "nps.at", "birthday", "locale"]
+    );
+    let bad_id = shop
+        .put(
+            "/v1/customers/a%23b/attributes",
+            &shop.alpha,
+            json!({"locale": "en"}),
+            None,
+        )
+        .await;
+    assert_eq!(bad_id.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad_id.fields(), ["id"]);
+    let typo = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"tag": ["x"]}),
+            None,
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typo.fields(), ["tag"]);
+    let typed = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"nps": {"score": 300, "at": "2026-01-01T00:00:00Z"}}),
+            None,
+        )
+        .await;
+    assert_eq!(typed.status, StatusCode::BAD_REQUEST);
+    assert_eq!(typed.fields(), ["nps.score"]);
+
+    assert!(
+        shop.store.profile("alpha", "c1").await.unwrap().is_none(),
+        "nothing written"
+    );
+}
+
+pub async fn customer_attributes_in_bulk_write_the_valid_rows_and_report_the_others<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let rows = json!({"customers": [
+        {"id": "c1", "tags": ["vip"], "locale": "en"},
+        {"id": "c2", "nps": {"score": 11, "at": "2026-01-01T00:00:00Z"}, "locale": "english"},
+        {"id": "c3", "birthday": "1985-02-01"},
+        {"tags": ["no id"]},
+        {"id": "c1", "locale": "de"},
+        {"id": "c4", "nps": "ten"},
+        {"id": "c5", "colour": "blue"},
+        "c6",
+        {"id": "a/b", "locale": "en"}
+    ]});
+    let answer = shop
+        .post("/v1/customers/attributes:bulk", &shop.alpha, rows)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["written"], 2);
+    assert_eq!(answer.body["invalid"], 7);
+    let results = answer.body["results"].as_array().unwrap();
+    let summary: Vec<(Value, &str, Vec<&str>)> = results
+        .iter()
+        .map(|r| {
+            let fields = r["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["field"].as_str().unwrap())
+                .collect();
+            (r["id"].clone(), r["status"].as_str().unwrap(), fields)
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (json!("c1"), "ok", vec![]),
+            (
+                json!("c2"),
+                "invalid",
+                vec!["customers[1].nps.score", "customers[1].locale"]
+            ),
+            (json!("c3"), "ok", vec![]),
+            (Value::Null, "invalid", vec!["customers[3].id"]),
+            (json!("c1"), "invalid", vec!["customers[4].id"]),
+            (json!("c4"), "invalid", vec!["customers[5].nps"]),
+            (json!("c5"), "invalid", vec!["customers[6].colour"]),
+            (Value::Null, "invalid", vec!["customers[7]"]),
+            (json!("a/b"), "invalid", vec!["customers[8].id"]),
+        ]
+    );
+    assert_eq!(
+        results[4]["errors"][0]["message"],
+        "repeats customers[0].id: send one row per customer"
+    );
+
+    let profile = |id: &'static str| {
+        let store = shop.store.clone();
+        async move { store.profile("alpha", id).await.unwrap() }
+    };
+    let c1 = profile("c1").await.unwrap();
+    assert_eq!(
+        (c1.tags, c1.locale.as_deref()),
+        (vec!["vip".to_string()], Some("en"))
+    );
+    assert!(profile("c3").await.unwrap().birthday.is_some());
+    for id in ["c2", "c4", "c5", "c6"] {
+        assert!(profile(id).await.is_none(), "{id} was not written");
+    }
+}
+
+pub async fn a_bulk_request_holds_at_most_a_thousand_customers<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let rows = |n: usize, locale: &str| {
+        let customers: Vec<Value> = (0..n)
+            .map(|i| json!({"id": format!("c{i}"), "locale": locale}))
+            .collect();
+        json!({ "customers": customers })
+    };
+    let too_many = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            &shop.alpha,
+            rows(1_001, "en"),
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_many.fields(), ["customers"]);
+    assert_eq!(
+        too_many.body["errors"][0]["message"],
+        "must hold at most 1000 customers, not 1001: send the rest in another request"
+    );
+    assert!(shop.store.profile("alpha", "c0").await.unwrap().is_none());
+
+    // The limit itself is allowed; invalid rows keep the check cheap, writing nothing.
+    let at_limit = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            &shop.alpha,
+            rows(packwise_api::MAX_CUSTOMER_ROWS, "not a tag"),
+        )
+        .await;
+    assert_eq!(at_limit.status, StatusCode::OK, "{}", at_limit.body);
+    assert_eq!(at_limit.body["invalid"], 1_000);
+
+    let empty = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            &shop.alpha,
+            json!({"customers": []}),
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(empty.fields(), ["customers"]);
+}
+
+/// Settings have no id to guess: beta reads and changes only its own, and cannot name
+/// alpha in the body.
+pub async fn settings_are_always_the_callers_own<S: packwise_api::ApiStore>(shop: Shop<S>) {
+    let theirs = &shop.beta;
+    let alpha_settings = stored_settings(&shop, "alpha").await;
+    assert_eq!(
+        shop.get("/v1/settings", theirs).await.body["merchant"],
+        "beta"
+    );
+    let as_alpha = shop
+        .put(
+            "/v1/settings",
+            theirs,
+            settings_body("alpha", "Taken over"),
+            None,
+        )
+        .await;
+    assert_eq!(as_alpha.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(as_alpha.fields(), ["merchant"]);
+    let own = shop
+        .put(
+            "/v1/settings",
+            theirs,
+            settings_body("beta", "Beta Shop"),
+            None,
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert_eq!(stored_settings(&shop, "beta").await["name"], "Beta Shop");
+    assert_eq!(stored_settings(&shop, "alpha").await, alpha_settings);
+}
+
+/// Every insert route called with merchant beta's key: alpha's inserts are not found and
+/// stay as they were; beta's writes make beta's own inserts.
+pub async fn one_merchant_never_sees_or_changes_another_merchants_inserts<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let theirs = &shop.beta;
+    let sample = insert("ALPHA-ONLY", json!({"BER1": 1}), 5);
+    let created = shop
+        .put("/v1/inserts/ALPHA-ONLY", &shop.alpha, sample, None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let alpha_inserts = shop.get("/v1/inserts", &shop.alpha).await.body;
+    assert_eq!(
+        shop.get("/v1/inserts/ALPHA-ONLY", theirs).await.status,
+        StatusCode::NOT_FOUND
+    );
+    for uri in ["/v1/inserts", "/v1/inserts?low_stock=true"] {
+        let listed = shop.get(uri, theirs).await;
+        assert_eq!(listed.status, StatusCode::OK);
+        assert!(
+            !listed.body.to_string().contains("ALPHA-ONLY"),
+            "{uri}: {}",
+            listed.body
+        );
+    }
+    let written = shop
+        .put(
+            "/v1/inserts/ALPHA-ONLY",
+            theirs,
+            insert("ALPHA-ONLY", json!({"BER1": 999}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(
+        written.status,
+        StatusCode::CREATED,
+        "a new insert of beta's"
+    );
+    let shared_sku = shop
+        .put(
+            "/v1/inserts/CARD-THANKS",
+            theirs,
+            insert("CARD-THANKS", json!({}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(shared_sku.status, StatusCode::OK, "beta's own card");
+    assert_eq!(
+        shop.get("/v1/inserts", &shop.alpha).await.body,
+        alpha_inserts
+    );
+}
+
+/// Every customer route called with merchant beta's key: alpha's customer is not found
+/// and stays as it was; beta's writes make beta's own customer of the same id.
+pub async fn one_merchant_never_sees_or_changes_another_merchants_customers<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let theirs = &shop.beta;
+    import_order(&shop, "alpha", "c1").await;
+    let set = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            &shop.alpha,
+            json!({"tags": ["alpha"]}),
+            None,
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK);
+    let alpha_c1 = shop.get("/v1/customers/c1", &shop.alpha).await.body;
+    assert_eq!(
+        shop.get("/v1/customers/c1", theirs).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let single = shop
+        .put(
+            "/v1/customers/c1/attributes",
+            theirs,
+            json!({"tags": ["beta"]}),
+            None,
+        )
+        .await;
+    assert_eq!(single.status, StatusCode::OK);
+    assert_eq!(single.body["orders_count"], 0, "beta's own, new customer");
+    let bulk = shop
+        .post(
+            "/v1/customers/attributes:bulk",
+            theirs,
+            json!({"customers": [{"id": "c1", "locale": "fr"}]}),
+        )
+        .await;
+    assert_eq!(bulk.body["written"], 1);
+    assert_eq!(
+        shop.get("/v1/customers/c1", &shop.alpha).await.body,
+        alpha_c1
+    );
+    let beta_c1 = shop.get("/v1/customers/c1", theirs).await.body;
+    assert_eq!(
+        (&beta_c1["tags"], &beta_c1["locale"]),
+        (&json!(["beta"]), &json!("fr"))
+    );
+}
