@@ -5,7 +5,7 @@
 //! `deny_unknown_fields` reject fields the API does not know.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use packwise_core::validation::FieldError;
@@ -78,16 +78,31 @@ fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> FieldEr
     }
 }
 
-/// Query parameters, refused as a problem (axum's own `Query` answers in plain text).
+/// Query parameters, refused as a problem naming the parameter at fault (axum's own
+/// `Query` answers in plain text and names none).
 pub struct QueryParams<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
     type Rejection = Problem;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
-        let Query(value) = Query::<T>::from_request_parts(parts, state)
-            .await
-            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid-query", e.body_text()))?;
-        Ok(QueryParams(value))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Problem> {
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(pairs)
+            .map(QueryParams)
+            .map_err(|e| {
+                let path = e.path().to_string();
+                let field = if path == "." {
+                    "(query)".to_string()
+                } else {
+                    path
+                };
+                Problem::field(
+                    StatusCode::BAD_REQUEST,
+                    "invalid-query",
+                    &field,
+                    e.inner().to_string(),
+                )
+            })
     }
 }

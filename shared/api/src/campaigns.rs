@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -12,7 +12,7 @@ use packwise_core::campaign::{Campaign, CampaignStatus};
 use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
-use crate::body::JsonBody;
+use crate::body::{JsonBody, QueryParams};
 use crate::problem::{ApiResult, Problem};
 use crate::{ApiStore, Merchant};
 
@@ -96,7 +96,7 @@ pub async fn get<S: ApiStore>(
 pub async fn list<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Query(page): Query<Page>,
+    QueryParams(page): QueryParams<Page>,
 ) -> ApiResult<Json<CampaignPage>> {
     let limit = page.limit.unwrap_or(PAGE);
     if !(1..=MAX_PAGE).contains(&limit) {

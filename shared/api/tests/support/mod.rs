@@ -297,9 +297,12 @@ pub async fn campaigns_are_listed_in_pages<S: packwise_api::ApiStore>(shop: Shop
         }
     }
     assert_eq!(seen, ["a", "b", "c", "d", "e"]);
-    let zero = shop.get("/v1/campaigns?limit=0", &shop.alpha).await;
-    assert_eq!(zero.status, StatusCode::BAD_REQUEST);
-    assert_eq!(zero.fields(), ["limit"]);
+    for bad in ["limit=0", "limit=abc", "limt=2"] {
+        let refused = shop.get(&format!("/v1/campaigns?{bad}"), &shop.alpha).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(refused.body["type"], "/problems/invalid-query", "{bad}");
+        assert!(!refused.fields().is_empty(), "{bad}: {}", refused.body);
+    }
 }
 
 pub async fn a_replace_needs_the_version_it_read<S: packwise_api::ApiStore>(shop: Shop<S>) {
