@@ -240,6 +240,37 @@ fn status_name(s: CampaignStatus) -> &'static str {
     }
 }
 
+/// Deletes a draft, at the version `If-Match` names if sent; anything that ever ran is
+/// archived instead.
+pub async fn delete<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let campaign = find(&*store, &merchant, &id).await?;
+    if headers.contains_key(header::IF_MATCH) {
+        let sent = if_match(&headers)?;
+        if sent != campaign.version {
+            return Err(stale(&id, sent, campaign.version));
+        }
+    }
+    if !campaign.status.can_be_deleted() {
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "not-deletable",
+            format!(
+                "campaign `{id}` is {}: only drafts are deleted; archive it instead",
+                status_name(campaign.status)
+            ),
+        ));
+    }
+    store
+        .delete_campaign(&merchant, &id, campaign.version)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 macro_rules! status_action {
     ($name:ident, $status:expr) => {
         pub async fn $name<S: ApiStore>(

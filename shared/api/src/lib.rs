@@ -41,7 +41,9 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route("/v1/campaigns/validate", post(campaigns::validate::<S>))
         .route(
             "/v1/campaigns/{id}",
-            get(campaigns::get::<S>).put(campaigns::replace::<S>),
+            get(campaigns::get::<S>)
+                .put(campaigns::replace::<S>)
+                .delete(campaigns::delete::<S>),
         )
         .route(
             "/v1/campaigns/{id}/activate",

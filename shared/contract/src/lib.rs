@@ -67,6 +67,7 @@ macro_rules! __contract_cases {
             campaign_expected_absent_refuses_an_existing_one,
             campaign_with_a_stale_version_changes_nothing,
             campaign_with_the_current_version_is_updated,
+            a_campaign_is_deleted_only_at_its_version,
             inserts_round_trip_with_stock_per_centre,
             putting_an_insert_again_replaces_its_stock,
             load_on_an_empty_store_reads_zeros,

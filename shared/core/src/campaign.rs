@@ -35,6 +35,12 @@ impl CampaignStatus {
                 | (Draft | Active | Paused, Archived)
         )
     }
+
+    /// Only a draft can be deleted: a campaign that ever ran has counters, coupons and
+    /// stats that name it, so it is archived instead.
+    pub fn can_be_deleted(self) -> bool {
+        self == CampaignStatus::Draft
+    }
 }
 
 /// A campaign as the merchant writes it.
@@ -367,5 +373,8 @@ mod tests {
                 (Paused, Archived),
             ]
         );
+        let deletable: Vec<CampaignStatus> =
+            all.into_iter().filter(|s| s.can_be_deleted()).collect();
+        assert_eq!(deletable, [Draft]);
     }
 }

@@ -288,6 +288,14 @@ pub trait ConfigStore: Send + Sync {
         campaign: &Campaign,
         expect: Expect,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Deletes the campaign if it is at `version`; otherwise (another version, or no
+    /// such campaign) `VersionConflict` and nothing changes.
+    fn delete_campaign(
+        &self,
+        merchant: &str,
+        id: &str,
+        version: u64,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     fn inserts(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Insert>>> + Send;
     /// Stores an insert's definition and sets its stock per centre as given.
     fn put_insert(

@@ -113,6 +113,24 @@ impl ConfigStore for SqliteStore {
         })
     }
 
+    async fn delete_campaign(&self, merchant: &str, id: &str, version: u64) -> StoreResult<()> {
+        self.write(|tx| {
+            let deleted = tx
+                .execute(
+                    "DELETE FROM campaigns WHERE merchant = ?1 AND id = ?2 AND version = ?3",
+                    params![merchant, id, to_sql_int(version)],
+                )
+                .map_err(sql)?;
+            if deleted == 0 {
+                return Err(StoreError::VersionConflict {
+                    what: format!("campaign {id}"),
+                    expected: Some(version),
+                });
+            }
+            Ok(())
+        })
+    }
+
     async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {
         self.read(|tx| {
             let mut stmt = tx

@@ -372,6 +372,46 @@ pub async fn campaigns_move_through_their_lifecycle<S: packwise_api::ApiStore>(s
         back.body["detail"],
         "campaign `c` is archived; it cannot become active"
     );
+    let ran = shop
+        .send(
+            Method::DELETE,
+            "/v1/campaigns/c",
+            Some(&shop.alpha),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(ran.status, StatusCode::CONFLICT);
+    assert_eq!(ran.body["type"], "/problems/not-deletable");
+
+    shop.post("/v1/campaigns", &shop.alpha, campaign("draft"))
+        .await;
+    let stale = [(header::IF_MATCH, "\"7\"")];
+    let refused = shop
+        .send(
+            Method::DELETE,
+            "/v1/campaigns/draft",
+            Some(&shop.alpha),
+            None,
+            &stale,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::PRECONDITION_FAILED);
+    let current = [(header::IF_MATCH, "\"1\"")];
+    let deleted = shop
+        .send(
+            Method::DELETE,
+            "/v1/campaigns/draft",
+            Some(&shop.alpha),
+            None,
+            &current,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        shop.get("/v1/campaigns/draft", &shop.alpha).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 /// Every campaign route, called with merchant B's key on merchant A's campaign: not
@@ -401,6 +441,16 @@ pub async fn one_merchant_never_sees_or_changes_another_merchants_campaigns<
             .await;
         assert_eq!(moved.status, StatusCode::NOT_FOUND, "{action}");
     }
+    let deleted = shop
+        .send(
+            Method::DELETE,
+            "/v1/campaigns/mine",
+            Some(theirs),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NOT_FOUND);
     let listed = shop.get("/v1/campaigns", theirs).await;
     assert_eq!(listed.body["items"], json!([]));
     // The same id is theirs to use, separately.

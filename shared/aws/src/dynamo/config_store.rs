@@ -90,6 +90,28 @@ impl ConfigStore for DynamoStore {
         }
     }
 
+    async fn delete_campaign(&self, merchant: &str, id: &str, version: u64) -> StoreResult<()> {
+        let deleted = self
+            .client
+            .delete_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(Key::campaign(merchant, id).to_item()))
+            .condition_expression("version = :expected")
+            .expression_attribute_values(":expected", n(version))
+            .send()
+            .await;
+        match deleted {
+            Ok(_) => Ok(()),
+            Err(e) if e.code() == Some("ConditionalCheckFailedException") => {
+                Err(StoreError::VersionConflict {
+                    what: format!("campaign {id}"),
+                    expected: Some(version),
+                })
+            }
+            Err(e) => Err(unavailable("DeleteItem", e)),
+        }
+    }
+
     /// Each insert item holds its live stock per centre in its `stock` map attribute,
     /// the one commits decrement, so the definition and stock read back together.
     async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {

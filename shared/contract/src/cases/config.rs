@@ -180,3 +180,54 @@ pub async fn putting_an_insert_again_replaces_its_stock<
         "the centres given are all the stock there is"
     );
 }
+
+pub async fn a_campaign_is_deleted_only_at_its_version<
+    S: ConfigStore + OrderStore + Clone + 'static,
+>(
+    store: S,
+) {
+    let mut kept = samples::campaign("kept", 1);
+    let gone = samples::campaign("gone", 1);
+    store
+        .put_campaign("acme", &kept, Expect::Absent)
+        .await
+        .unwrap();
+    store
+        .put_campaign("acme", &gone, Expect::Absent)
+        .await
+        .unwrap();
+    store
+        .put_campaign("other", &gone, Expect::Absent)
+        .await
+        .unwrap();
+    kept.version = 2;
+    store
+        .put_campaign("acme", &kept, Expect::Version(1))
+        .await
+        .unwrap();
+
+    let stale = store.delete_campaign("acme", "kept", 1).await.unwrap_err();
+    assert!(
+        matches!(
+            stale,
+            StoreError::VersionConflict {
+                expected: Some(1),
+                ..
+            }
+        ),
+        "{stale:?}"
+    );
+    let missing = store.delete_campaign("acme", "never", 1).await.unwrap_err();
+    assert!(
+        matches!(missing, StoreError::VersionConflict { .. }),
+        "{missing:?}"
+    );
+    store.delete_campaign("acme", "gone", 1).await.unwrap();
+
+    assert_eq!(store.campaigns("acme").await.unwrap(), vec![kept]);
+    assert_eq!(
+        store.campaigns("other").await.unwrap(),
+        vec![gone],
+        "another merchant's campaign of the same id stays"
+    );
+}
