@@ -441,7 +441,7 @@ async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCo
             }
             store.put_settings(&settings).await?;
             println!("created merchant {id}:");
-            println!("{}", serde_json::to_string_pretty(&masked(settings))?);
+            println!("{}", serde_json::to_string_pretty(&settings.masked())?);
             println!("next: packwise key create --merchant {id}");
         }
         MerchantCommand::Set { file } => {
@@ -454,7 +454,7 @@ async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCo
         }
         MerchantCommand::Show { merchant } => {
             let settings = require_merchant(store, &merchant).await?;
-            println!("{}", serde_json::to_string_pretty(&masked(settings))?);
+            println!("{}", serde_json::to_string_pretty(&settings.masked())?);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -486,12 +486,6 @@ fn new_merchant(
         .validate()
         .with_context(|| format!("cannot create merchant `{id}`"))?;
     Ok(settings)
-}
-
-/// Settings as they may be printed: the coupon secret is what makes codes unguessable.
-fn masked(mut settings: MerchantSettings) -> MerchantSettings {
-    settings.coupon_secret = "********".into();
-    settings
 }
 
 fn random_bytes<const N: usize>() -> anyhow::Result<[u8; N]> {
