@@ -654,5 +654,5 @@ async fn suggestions_come_from_the_basket_then_from_what_the_customer_bought_bef
             ("MUG", Basis::Popular, None),
         ]
     );
-    assert_eq!(recs[0].reason, "goes with your KETTLE title");
+    assert_eq!(recs[0].reason, "popular with buyers of KETTLE title");
 }

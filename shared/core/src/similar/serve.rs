@@ -271,7 +271,9 @@ impl<'a> Candidate<'a> {
         let because = self.because.unwrap_or_default();
         let reason = match self.basis {
             Basis::CoPurchase => format!("often bought with {because}"),
-            Basis::History => format!("goes with your {because}"),
+            // Neighbours come from what the same customers bought, not from a proven pairing:
+            // the wording says so.
+            Basis::History => format!("popular with buyers of {because}"),
             Basis::Category if !because.is_empty() => format!("popular in {because}"),
             Basis::Category | Basis::Popular => "a customer favourite".to_string(),
         };
@@ -515,7 +517,7 @@ mod tests {
         let recs = suggest(&request(&basket, &lists, &history, &none, &excluded));
         // BEANS 0.5, MUG 0.4, FILTER 0.3: half weight for history.
         assert_eq!(skus(&recs), ["BEANS", "MUG", "FILTER"]);
-        assert_eq!(recs[0].reason, "goes with your Grinder");
+        assert_eq!(recs[0].reason, "popular with buyers of Grinder");
         assert_eq!(recs[0].basis, Basis::History);
     }
 
