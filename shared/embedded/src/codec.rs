@@ -34,3 +34,24 @@ pub(crate) fn count(value: i64, key: impl FnOnce() -> String) -> StoreResult<u64
 pub(crate) fn to_sql_int(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
+
+/// Runs a query selecting `(key, doc)` rows and decodes each document, naming a corrupt
+/// one by `name(key)`: how every listing of documents reads.
+pub(crate) fn decode_rows<T: DeserializeOwned>(
+    tx: &rusqlite::Transaction<'_>,
+    query: &str,
+    params: impl rusqlite::Params,
+    name: impl Fn(&str) -> String,
+) -> StoreResult<Vec<T>> {
+    let mut stmt = tx.prepare_cached(query).map_err(crate::sql_error::sql)?;
+    let rows = stmt
+        .query_map(params, |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+        })
+        .map_err(crate::sql_error::sql)?;
+    rows.map(|row| {
+        let (key, doc) = row.map_err(crate::sql_error::sql)?;
+        decode(&doc, || name(&key))
+    })
+    .collect()
+}

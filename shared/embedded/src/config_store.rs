@@ -6,7 +6,7 @@ use packwise_core::ports::{ConfigStore, Expect, StoreError, StoreResult};
 use packwise_core::{Campaign, Insert, MerchantSettings};
 use rusqlite::{OptionalExtension, params};
 
-use crate::codec::{decode, encode, to_sql_int};
+use crate::codec::{decode, decode_rows, encode, to_sql_int};
 use crate::sql_error::sql;
 use crate::store::SqliteStore;
 
@@ -55,19 +55,12 @@ impl ConfigStore for SqliteStore {
 
     async fn campaigns(&self, merchant: &str) -> StoreResult<Vec<Campaign>> {
         self.read(|tx| {
-            let mut stmt = tx
-                .prepare_cached("SELECT id, doc FROM campaigns WHERE merchant = ?1 ORDER BY id")
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?))
-                })
-                .map_err(sql)?;
-            rows.map(|row| {
-                let (id, doc): (String, String) = row.map_err(sql)?;
-                decode(&doc, || format!("campaign {merchant}/{id}"))
-            })
-            .collect()
+            decode_rows(
+                tx,
+                "SELECT id, doc FROM campaigns WHERE merchant = ?1 ORDER BY id",
+                [merchant],
+                |id| format!("campaign {merchant}/{id}"),
+            )
         })
     }
 

@@ -5,7 +5,7 @@ use packwise_core::api_key::ApiKey;
 use packwise_core::ports::{KeyStore, StoreError, StoreResult};
 use rusqlite::{OptionalExtension, params};
 
-use crate::codec::{decode, encode};
+use crate::codec::{decode, decode_rows, encode};
 use crate::sql_error::sql;
 use crate::store::SqliteStore;
 
@@ -42,22 +42,13 @@ impl KeyStore for SqliteStore {
 
     async fn api_keys(&self, merchant: &str) -> StoreResult<Vec<ApiKey>> {
         self.read(|tx| {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT id, doc FROM api_keys WHERE merchant = ?1
-                     ORDER BY created_at DESC, id DESC",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?))
-                })
-                .map_err(sql)?;
-            rows.map(|row| {
-                let (id, doc): (String, String) = row.map_err(sql)?;
-                decode(&doc, || format!("api key {id}"))
-            })
-            .collect()
+            decode_rows(
+                tx,
+                "SELECT id, doc FROM api_keys WHERE merchant = ?1
+                 ORDER BY created_at DESC, id DESC",
+                [merchant],
+                |id| format!("api key {id}"),
+            )
         })
     }
 

@@ -13,7 +13,7 @@ use packwise_core::profile::OrderSummary;
 use packwise_core::similar::SimilarItems;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::codec::{count, decode, encode};
+use crate::codec::{count, decode, decode_rows, encode};
 use crate::records;
 use crate::sql_error::sql;
 use crate::store::SqliteStore;
@@ -66,23 +66,14 @@ impl OrderStore for SqliteStore {
 
     async fn history(&self, merchant: &str, customer: &str) -> StoreResult<Vec<OrderSummary>> {
         self.read(|tx| {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT order_id, doc FROM order_history
-                     WHERE merchant = ?1 AND customer = ?2
-                     ORDER BY placed_at, order_id",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant, customer], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-                })
-                .map_err(sql)?;
-            rows.map(|row| {
-                let (order_id, doc) = row.map_err(sql)?;
-                decode(&doc, || format!("history {merchant}/{customer}/{order_id}"))
-            })
-            .collect()
+            decode_rows(
+                tx,
+                "SELECT order_id, doc FROM order_history
+                 WHERE merchant = ?1 AND customer = ?2
+                 ORDER BY placed_at, order_id",
+                [merchant, customer],
+                |order_id| format!("history {merchant}/{customer}/{order_id}"),
+            )
         })
     }
 
