@@ -72,11 +72,9 @@ pub fn remember(
     lists: &(impl Lists + ?Sized),
     bought: &BTreeMap<String, u32>,
 ) {
-    let mut pool = Pool::with_capacity(offers(basket, lists));
-    for line in basket {
-        let Some(list) = lists.of(&line.sku) else {
-            continue;
-        };
+    let (found, neighbours) = basket_lists(basket, lists);
+    let mut pool = Pool::with_capacity(neighbours);
+    for (line, list) in found {
         for n in list.neighbours.iter().filter(|n| n.basis != Basis::Popular) {
             let because = match n.basis {
                 Basis::Category => n.category.as_deref(),
@@ -287,13 +285,18 @@ impl<'a> Candidate<'a> {
     }
 }
 
-/// How many neighbours the basket's lists hold.
-fn offers(basket: &[OrderLine], lists: &(impl Lists + ?Sized)) -> usize {
-    basket
+/// Each basket line with its similar list, looked up once, and how many neighbours they
+/// hold together (the pool is sized from it).
+fn basket_lists<'a>(
+    basket: &'a [OrderLine],
+    lists: &'a (impl Lists + ?Sized),
+) -> (Vec<(&'a OrderLine, &'a SimilarItems)>, usize) {
+    let found: Vec<_> = basket
         .iter()
-        .filter_map(|l| lists.of(&l.sku))
-        .map(|l| l.neighbours.len())
-        .sum()
+        .filter_map(|line| Some((line, lists.of(&line.sku)?)))
+        .collect();
+    let neighbours = found.iter().map(|(_, l)| l.neighbours.len()).sum();
+    (found, neighbours)
 }
 
 /// The best `count` items for the parcel, best first, each with its reason. Items in
@@ -305,11 +308,9 @@ pub fn suggest<'a>(s: &Suggest<'a>) -> Vec<Recommendation> {
             && !s.bought.contains_key(sku)
             && !s.excluded.contains(sku)
     };
-    let mut pool = Pool::with_capacity(offers(s.basket, s.lists) + s.history.len());
-    for line in s.basket {
-        let Some(list) = s.lists.of(&line.sku) else {
-            continue;
-        };
+    let (found, neighbours) = basket_lists(s.basket, s.lists);
+    let mut pool = Pool::with_capacity(neighbours + s.history.len());
+    for (line, list) in found {
         for n in &list.neighbours {
             let because = match n.basis {
                 Basis::CoPurchase => Some(line.title.as_str()),
