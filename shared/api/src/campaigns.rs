@@ -148,6 +148,19 @@ fn if_match(headers: &HeaderMap) -> ApiResult<u64> {
     })
 }
 
+/// Lifecycle moves and deletes may be sent blind; when they name a version it must be
+/// the current one.
+fn optional_if_match(headers: &HeaderMap, campaign: &Campaign) -> ApiResult<()> {
+    if !headers.contains_key(header::IF_MATCH) {
+        return Ok(());
+    }
+    let sent = if_match(headers)?;
+    if sent != campaign.version {
+        return Err(stale(&campaign.id, sent, campaign.version));
+    }
+    Ok(())
+}
+
 fn stale(id: &str, sent: u64, current: u64) -> Problem {
     Problem::new(
         StatusCode::PRECONDITION_FAILED,
@@ -205,12 +218,7 @@ async fn set_status<S: ApiStore>(
     next: CampaignStatus,
 ) -> ApiResult<Response> {
     let mut campaign = find(store, merchant, id).await?;
-    if headers.contains_key(header::IF_MATCH) {
-        let sent = if_match(headers)?;
-        if sent != campaign.version {
-            return Err(stale(id, sent, campaign.version));
-        }
-    }
+    optional_if_match(headers, &campaign)?;
     if !campaign.status.can_become(next) {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -249,12 +257,7 @@ pub async fn delete<S: ApiStore>(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let campaign = find(&*store, &merchant, &id).await?;
-    if headers.contains_key(header::IF_MATCH) {
-        let sent = if_match(&headers)?;
-        if sent != campaign.version {
-            return Err(stale(&id, sent, campaign.version));
-        }
-    }
+    optional_if_match(&headers, &campaign)?;
     if !campaign.status.can_be_deleted() {
         return Err(Problem::new(
             StatusCode::CONFLICT,
