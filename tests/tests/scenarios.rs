@@ -7,7 +7,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use packwise_core::instruction::{Limit, Outcome, PickPackInstruction};
 use packwise_core::order::Order;
-use packwise_core::ports::{ConfigStore, CustomerAttributes, Expect, HELD_OUT, ISSUED, OrderStore};
+use packwise_core::ports::{
+    ConfigStore, CustomerAttributes, Expect, HELD_OUT, ISSUED, OrderStore, REDEEMED,
+};
 use packwise_core::process::Processor;
 use packwise_core::profile::NpsAnswer;
 use packwise_core::similar::Basis;
@@ -220,6 +222,40 @@ async fn a_first_order_gets_a_welcome_card_and_a_ten_percent_coupon() {
         shop.dir.path().join(key).exists(),
         "written under the S3 key layout"
     );
+}
+
+#[tokio::test]
+async fn an_order_carrying_an_issued_coupon_redeems_it_once_for_its_campaign() {
+    let shop = Shop::standard().await;
+    let first = shop.process(&shop.tea("new", "2026-05-04T10:00:00Z")).await;
+    let code = first.coupon.unwrap().code;
+
+    // The customer comes back with the code as they typed it, beside a shop code.
+    let mut back = shop.tea("new", "2026-05-20T10:00:00Z");
+    back.discount_codes = vec!["SPRING5".into(), code.to_lowercase()];
+    back.totals.total = "40.50".parse().unwrap();
+    shop.process(&back).await;
+    let stored = shop
+        .processor
+        .store
+        .coupon(M, &code)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.redeemed.map(|r| (r.order_id, r.at)),
+        Some((back.order_id.clone(), back.placed_at))
+    );
+    assert_eq!(shop.counter("welcome", REDEEMED).await, 1);
+    assert_eq!(shop.counter("welcome", "revenue.EUR").await, 4050);
+
+    // A friend using the same code later, and a replay of the redeeming order, add nothing.
+    let mut friend = shop.tea("friend", "2026-05-21T10:00:00Z");
+    friend.discount_codes = vec![code.clone()];
+    shop.process(&friend).await;
+    shop.process(&back).await;
+    assert_eq!(shop.counter("welcome", REDEEMED).await, 1);
+    assert_eq!(shop.counter("welcome", "revenue.EUR").await, 4050);
 }
 
 #[tokio::test]

@@ -81,6 +81,8 @@ macro_rules! __contract_cases {
             a_commit_on_a_stale_profile_writes_nothing,
             a_commit_for_a_new_customer_who_now_exists_writes_nothing,
             a_commit_reusing_an_issued_coupon_code_writes_nothing,
+            an_order_redeems_an_issued_coupon_once,
+            a_coupon_redeemed_meanwhile_refuses_the_second_commit,
             a_budget_holds_under_concurrent_commits,
             stock_holds_under_concurrent_commits,
             importing_history_folds_each_order_once,
@@ -129,6 +131,7 @@ mod tests {
             include_str!("cases/isolation.rs"),
             include_str!("cases/keys.rs"),
             include_str!("cases/load.rs"),
+            include_str!("cases/redemption.rs"),
         ];
         let cases: Vec<&str> = sources
             .iter()

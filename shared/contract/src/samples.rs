@@ -108,6 +108,7 @@ pub fn bump(campaign: &str, counter: &str, limit: Option<u64>) -> CounterBump {
     CounterBump {
         campaign: campaign.to_string(),
         counter: counter.to_string(),
+        by: 1,
         limit,
     }
 }
@@ -126,6 +127,7 @@ pub fn coupon(order: &Order, campaign: &str, code: &str) -> IssuedCoupon {
         issued_at: order.placed_at,
         expires_on: (order.placed_at + chrono::Duration::days(30)).date_naive(),
         min_spend: Some(Decimal::new(2000, 2)),
+        redeemed: None,
     }
 }
 
@@ -160,6 +162,7 @@ pub fn keys<'a>(order: &'a Order, budgeted: &'a [String], inserts: &'a [String])
         basket_skus: order.lines.iter().map(|l| l.sku.as_str()).collect(),
         budgeted_campaigns: budgeted,
         insert_skus: inserts,
+        coupon_codes: packwise_core::redemption::candidate_codes(order),
     }
 }
 

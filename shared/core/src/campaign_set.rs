@@ -127,6 +127,7 @@ impl CampaignSet {
             basket_skus,
             budgeted_campaigns: &self.budgeted,
             insert_skus: &self.insert_skus,
+            coupon_codes: crate::redemption::candidate_codes(order),
         }
     }
 }

@@ -57,6 +57,26 @@ pub fn coupon_code(
     code
 }
 
+/// Whether `code` has the shape `coupon_code` gives: a campaign's prefix (1 to 16 of
+/// A–Z and 0–9), then two groups of five from the alphabet. Only such codes of an order are
+/// looked up for redemption, so a shop's own codes (or junk) cost no read.
+pub fn looks_issued(code: &str) -> bool {
+    let Some(body_start) = code.len().checked_sub(CODE_CHARS + 2) else {
+        return false;
+    };
+    let (prefix, body) = code.split_at_checked(body_start).unwrap_or(("", ""));
+    let groups_ok = body.len() == CODE_CHARS + 2
+        && body.bytes().enumerate().all(|(i, b)| match i {
+            0 | 6 => b == b'-',
+            _ => ALPHABET.contains(&b),
+        });
+    let prefix_ok = (1..=16).contains(&prefix.len())
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    groups_ok && prefix_ok
+}
+
 /// Whether the customer is in the campaign's holdout group: a stable bucket 0..10000
 /// compared with the percentage in hundredths.
 pub fn in_holdout(
@@ -114,6 +134,30 @@ mod tests {
             .map(|i| coupon_code(&secret(), "acme", "welcome", &i.to_string(), "W"))
             .collect();
         assert_eq!(codes.len(), 20_000);
+    }
+
+    #[test]
+    fn issued_codes_are_recognised_and_others_are_not() {
+        for i in 0..200 {
+            let code = coupon_code(&secret(), "acme", "welcome", &i.to_string(), "WELCOME");
+            assert!(looks_issued(&code), "{code}");
+        }
+        assert!(looks_issued("A1-23456-789AB"));
+        for other in [
+            "",
+            "SUMMER10",
+            "-23456-789AB",
+            "WELCOME-23456-789A",
+            "WELCOME-23456-789AO",
+            "WELCOME 23456-789AB",
+            "welcome-23456-789ab",
+            "SEVENTEENLETTERSX-23456-789AB",
+            "A_1-23456-789AB",
+            "WELCOME-23456_789AB",
+            "WÉLCOME-23456-789AB",
+        ] {
+            assert!(!looks_issued(other), "{other}");
+        }
     }
 
     #[test]

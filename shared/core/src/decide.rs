@@ -49,6 +49,9 @@ pub struct IssuedCoupon {
     pub expires_on: NaiveDate,
     #[schemars(with = "Option<String>")]
     pub min_spend: Option<Decimal>,
+    /// The order that redeemed it; a coupon is redeemed once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redeemed: Option<crate::redemption::Redemption>,
 }
 
 /// What committing the decision must change, besides the profile and history.
@@ -626,6 +629,7 @@ fn issue_coupon(
         issued_at: input.now,
         expires_on,
         min_spend: coupon.min_spend,
+        redeemed: None,
     });
     parcel.coupon = Some(CouponToPrint {
         code,

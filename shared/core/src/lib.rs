@@ -15,6 +15,7 @@ pub mod order;
 pub mod ports;
 pub mod process;
 pub mod profile;
+pub mod redemption;
 pub mod samples;
 pub mod schema;
 pub mod settings;

@@ -13,6 +13,7 @@ use crate::decide::IssuedCoupon;
 use crate::insert::Insert;
 use crate::order::Order;
 use crate::profile::{CustomerProfile, NpsAnswer, OrderSummary};
+use crate::redemption::CouponRedeemed;
 use crate::settings::MerchantSettings;
 use crate::similar::SimilarItems;
 use crate::validation::{Invalid, Problems};
@@ -71,6 +72,8 @@ pub struct OrderKeys<'a> {
     pub basket_skus: Vec<&'a str>,
     pub budgeted_campaigns: &'a [String],
     pub insert_skus: &'a [String],
+    /// The order's codes that may be coupons packwise issued (`redemption::candidate_codes`).
+    pub coupon_codes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -82,18 +85,38 @@ pub struct OrderContext {
     /// Units on hand at the order's centre per insert SKU.
     pub stock: BTreeMap<String, i64>,
     pub similar: Vec<SimilarItems>,
+    /// The issued coupons found for the order's `coupon_codes`.
+    pub coupons: Vec<IssuedCoupon>,
 }
 
-/// A counter of a campaign to bump by one; `limit` makes it conditional (budgets).
+/// A counter of a campaign to add `by` to; `limit` makes it conditional (budgets).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CounterBump {
     pub campaign: String,
     pub counter: String,
+    pub by: u64,
     pub limit: Option<u64>,
+}
+
+impl CounterBump {
+    /// One more on an unlimited counter.
+    pub fn one(campaign: &str, counter: &str) -> Self {
+        CounterBump {
+            campaign: campaign.to_string(),
+            counter: counter.to_string(),
+            by: 1,
+            limit: None,
+        }
+    }
 }
 
 pub const ISSUED: &str = "issued";
 pub const HELD_OUT: &str = "held_out";
+/// Coupons of the campaign that orders redeemed; their revenue adds up in
+/// `redemption::revenue_counter`.
+pub const REDEEMED: &str = "redeemed";
+/// Counters of parcels a limit kept a campaign out of: `suppressed.{limit}`.
+pub const SUPPRESSED_PREFIX: &str = "suppressed.";
 
 /// Everything one processed order changes, written atomically or not at all.
 #[derive(Clone, Debug, PartialEq)]
@@ -109,6 +132,9 @@ pub struct Commit {
     /// Insert SKUs to take one unit each of at `centre`; never below zero.
     pub stock_taken: Vec<String>,
     pub coupon: Option<IssuedCoupon>,
+    /// Issued coupons the order redeems: each marked only if no order marked it first,
+    /// else the commit is a `Conflict`.
+    pub redeemed: Vec<CouponRedeemed>,
 }
 
 impl Commit {
@@ -143,6 +169,7 @@ impl Commit {
             centre: order.fulfillment_centre.clone(),
             stock_taken: Vec::new(),
             coupon: None,
+            redeemed: Vec::new(),
         }
     }
 }

@@ -356,25 +356,34 @@ fn commit_for(
     for campaign in &effects.applied {
         let limit = set.get(campaign).and_then(|c| c.campaign.budget);
         commit.counters.push(CounterBump {
-            campaign: campaign.clone(),
-            counter: ISSUED.to_string(),
             limit,
+            ..CounterBump::one(campaign, ISSUED)
         });
     }
     for campaign in &effects.held_out {
-        commit.counters.push(CounterBump {
-            campaign: campaign.clone(),
-            counter: HELD_OUT.to_string(),
-            limit: None,
-        });
+        commit.counters.push(CounterBump::one(campaign, HELD_OUT));
     }
     for (campaign, limit) in &effects.suppressed {
+        let counter = format!("{SUPPRESSED_PREFIX}{limit}");
+        commit.counters.push(CounterBump::one(campaign, &counter));
+    }
+    commit.redeemed = crate::redemption::redemptions(order, &ctx.coupons);
+    for redeemed in &commit.redeemed {
+        commit
+            .counters
+            .push(CounterBump::one(&redeemed.campaign, REDEEMED));
         commit.counters.push(CounterBump {
-            campaign: campaign.clone(),
-            counter: format!("suppressed.{limit}"),
-            limit: None,
+            by: crate::redemption::minor_units(redeemed.revenue, redeemed.currency),
+            ..CounterBump::one(
+                &redeemed.campaign,
+                &crate::redemption::revenue_counter(redeemed.currency),
+            )
         });
     }
+    let summary = &mut commit.summary;
+    summary.applied.clone_from(&effects.applied);
+    summary.held_out.clone_from(&effects.held_out);
+    summary.inserts.clone_from(&effects.stock_taken);
     commit.stock_taken = effects.stock_taken.clone();
     commit.processed.coupon_code = effects.coupon.as_ref().map(|c| c.code.clone());
     commit.coupon = effects.coupon.clone();

@@ -151,6 +151,37 @@ impl CustomerProfile {
         }
     }
 
+    /// The profile as it stood just before the order `(at, order_id)`: the orders of
+    /// `history` placed before it folded in again, with what is not history from this
+    /// profile (tags, birthday, affinity; the NPS answer only if given by then) and the
+    /// touches before it. What a preview decides past orders with.
+    pub fn before(
+        &self,
+        history: &[OrderSummary],
+        at: DateTime<Utc>,
+        order_id: &str,
+    ) -> CustomerProfile {
+        let mut past = CustomerProfile::new(&self.merchant, &self.customer_id);
+        past.tags.clone_from(&self.tags);
+        past.birthday = self.birthday;
+        past.nps = self.nps.clone().filter(|nps| nps.at <= at);
+        past.affinity.clone_from(&self.affinity);
+        let mut earlier: Vec<&OrderSummary> = history
+            .iter()
+            .filter(|o| (o.placed_at, o.order_id.as_str()) < (at, order_id))
+            .collect();
+        earlier.sort_by(|a, b| (a.placed_at, &a.order_id).cmp(&(b.placed_at, &b.order_id)));
+        for order in earlier {
+            past.record_order(&order.to_order(&self.merchant, &self.customer_id));
+        }
+        if past.locale.is_none() {
+            past.locale.clone_from(&self.locale);
+        }
+        past.touches = self.touches.iter().filter(|t| t.at < at).cloned().collect();
+        past.version = self.version;
+        past
+    }
+
     pub fn record_touch(&mut self, touch: Touch) {
         let horizon = touch.at - chrono::Duration::days(i64::from(MAX_CAP_WINDOW_DAYS));
         self.touches.retain(|t| t.at > horizon);
@@ -171,9 +202,35 @@ pub struct OrderSummary {
     /// a suggestion's reason ("often bought with Mint Tea").
     pub lines: Vec<OrderLine>,
     pub discount_codes: Vec<String>,
+    /// What a campaign preview needs to decide the order again, beside the lines: where
+    /// it shipped from and to, its subtotal, and the customer's name and language as the
+    /// order gave them. Entries written before these were kept lack them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub fulfillment_centre: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ship_to_country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<String>")]
+    pub subtotal: Option<Decimal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Campaigns applied to the parcel, and those it matched but was held out from:
+    /// the two groups a campaign's lift compares.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applied: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held_out: Vec<String>,
+    /// Insert SKUs put in the parcel, one entry per unit, taken from the centre's stock:
+    /// what the centre used, for the low-stock report.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inserts: Vec<String>,
 }
 
 impl OrderSummary {
+    /// The entry of an order as it was placed; `applied`, `held_out` and `inserts` are
+    /// left for the commit to fill from the decision.
     pub fn of(order: &Order) -> Self {
         OrderSummary {
             order_id: order.order_id.clone(),
@@ -183,6 +240,54 @@ impl OrderSummary {
             total: order.totals.total,
             lines: order.lines.clone(),
             discount_codes: order.discount_codes.clone(),
+            fulfillment_centre: order.fulfillment_centre.clone(),
+            ship_to_country: Some(order.ship_to.country.clone()),
+            subtotal: Some(order.totals.subtotal),
+            first_name: order.customer.first_name.clone(),
+            locale: order.customer.locale.clone(),
+            applied: Vec::new(),
+            held_out: Vec::new(),
+            inserts: Vec::new(),
+        }
+    }
+
+    /// The order again, as far as the entry keeps it: enough to decide it again (a
+    /// preview) and to fold it into a profile. The address keeps only its country, the
+    /// customer no email; a subtotal not kept is taken as the total.
+    pub fn to_order(&self, merchant: &str, customer: &str) -> Order {
+        let subtotal = self.subtotal.unwrap_or(self.total);
+        Order {
+            merchant: merchant.to_string(),
+            order_id: self.order_id.clone(),
+            customer: crate::order::OrderCustomer {
+                id: customer.to_string(),
+                first_name: self.first_name.clone(),
+                email: None,
+                locale: self.locale.clone(),
+                birthday: None,
+            },
+            placed_at: self.placed_at,
+            channel: self.channel,
+            currency: self.currency,
+            fulfillment_centre: self.fulfillment_centre.clone(),
+            ship_to: crate::order::Address {
+                name: String::new(),
+                line1: String::new(),
+                line2: None,
+                city: String::new(),
+                region: None,
+                postal_code: String::new(),
+                country: self.ship_to_country.clone().unwrap_or_default(),
+            },
+            lines: self.lines.clone(),
+            discount_codes: self.discount_codes.clone(),
+            totals: crate::order::Totals {
+                subtotal,
+                shipping: Decimal::ZERO,
+                tax: Decimal::ZERO,
+                discount: Decimal::ZERO,
+                total: self.total,
+            },
         }
     }
 }
@@ -213,6 +318,71 @@ mod tests {
         assert_eq!(p.locale.as_deref(), Some("de-DE"));
         let now = o.placed_at + chrono::Duration::days(10);
         assert_eq!(p.days_since_last_order(now), Some(10));
+    }
+
+    #[test]
+    fn a_profile_rewinds_to_just_before_an_order() {
+        let mut live = CustomerProfile::new("acme", "c1");
+        let mut orders = Vec::new();
+        for (i, days) in [0, 30, 31].into_iter().enumerate() {
+            let mut o = sample();
+            o.order_id = format!("o{i}");
+            o.placed_at += chrono::Duration::days(days);
+            o.totals.total = Decimal::from(10 * (i + 1));
+            live.record_order(&o);
+            live.record_touch(Touch {
+                campaign: "thanks".into(),
+                group: None,
+                at: o.placed_at,
+            });
+            orders.push(o);
+        }
+        live.tags = vec!["parent".into()];
+        live.nps = Some(NpsAnswer {
+            score: 9,
+            at: orders[1].placed_at,
+        });
+        let history: Vec<OrderSummary> = orders.iter().map(OrderSummary::of).collect();
+
+        let third = &orders[2];
+        let past = live.before(&history, third.placed_at, &third.order_id);
+        let mut expected = CustomerProfile::new("acme", "c1");
+        expected.record_order(&orders[0]);
+        expected.record_order(&orders[1]);
+        assert_eq!(past.orders_count, 2);
+        assert_eq!(past.lifetime_value, dec!(30));
+        assert_eq!(past.skus, expected.skus);
+        assert_eq!(past.last_order_at, Some(orders[1].placed_at));
+        assert_eq!(
+            past.touches.len(),
+            2,
+            "the third order's own touch is later"
+        );
+        assert_eq!(past.tags, ["parent"]);
+        assert!(past.nps.is_some());
+
+        let first = live.before(&history, orders[0].placed_at, "o0");
+        assert_eq!(first.orders_count, 0, "a first order had no history");
+        assert!(first.touches.is_empty());
+        assert_eq!(first.nps, None, "the NPS answer came later");
+        assert_eq!(first.locale.as_deref(), Some("de-DE"));
+    }
+
+    #[test]
+    fn a_summary_gives_back_what_deciding_needs() {
+        let order = sample();
+        let again = OrderSummary::of(&order).to_order(&order.merchant, &order.customer.id);
+        assert_eq!(again.lines, order.lines);
+        assert_eq!(again.totals.subtotal, order.totals.subtotal);
+        assert_eq!(again.totals.total, order.totals.total);
+        assert_eq!(again.ship_to.country, order.ship_to.country);
+        assert_eq!(again.fulfillment_centre, order.fulfillment_centre);
+        assert_eq!(again.customer.first_name, order.customer.first_name);
+        assert_eq!(again.customer.locale, order.customer.locale);
+        assert_eq!(
+            (again.channel, again.currency, again.placed_at),
+            (order.channel, order.currency, order.placed_at)
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! One order's commit: every effect in one transaction, each guarded by its condition.
 
 use packwise_core::ports::{Commit, CommitOutcome, CounterBump, StoreError, StoreResult};
+use packwise_core::redemption::CouponRedeemed;
 use rusqlite::{Transaction, params};
 
 use crate::codec::{encode, to_sql_int};
@@ -112,6 +113,9 @@ fn apply(tx: &Transaction<'_>, commit: &Commit) -> Result<(), Stop> {
             return Err(conflict(format!("coupon code {code} was already issued")));
         }
     }
+    for redeemed in &commit.redeemed {
+        redeem(tx, merchant, redeemed)?;
+    }
     records::put_summary(tx, merchant, customer, &commit.summary)?;
     records::put_profile(tx, merchant, &commit.profile)?;
     Ok(())
@@ -126,18 +130,43 @@ fn insert_if_absent(tx: &Transaction<'_>, statement: &str, values: [&str; 3]) ->
         .map_err(sql)
 }
 
-/// Adds one, and with a limit only while the counter is below it; a counter never bumped
-/// starts at zero, so a limit of zero refuses even the first.
+/// Marks the coupon redeemed by the order, if no order marked it first.
+fn redeem(tx: &Transaction<'_>, merchant: &str, redeemed: &CouponRedeemed) -> Result<(), Stop> {
+    let code = &redeemed.code;
+    let Some(mut coupon) = records::coupon(tx, merchant, code)? else {
+        return Err(conflict(format!("coupon code {code} is not issued")));
+    };
+    if let Some(first) = &coupon.redeemed {
+        return Err(conflict(format!(
+            "coupon code {code} was redeemed by order {} first",
+            first.order_id
+        )));
+    }
+    coupon.redeemed = Some(redeemed.redemption.clone());
+    records::put_coupon(tx, &coupon)?;
+    Ok(())
+}
+
+/// Adds `by`, and with a limit only while the counter stays within it; a counter never
+/// bumped starts at zero, so a limit of zero refuses even the first.
 fn bump_counter(tx: &Transaction<'_>, merchant: &str, bump: &CounterBump) -> Result<(), Stop> {
     let limit = bump.limit.map(to_sql_int);
     let bumped = tx
         .prepare_cached(
             "INSERT INTO counters (merchant, campaign, counter, value)
-             SELECT ?1, ?2, ?3, 1 WHERE ?4 IS NULL OR ?4 >= 1
+             SELECT ?1, ?2, ?3, ?5 WHERE ?4 IS NULL OR ?4 >= ?5
              ON CONFLICT (merchant, campaign, counter)
-             DO UPDATE SET value = value + 1 WHERE ?4 IS NULL OR value < ?4",
+             DO UPDATE SET value = value + ?5 WHERE ?4 IS NULL OR value + ?5 <= ?4",
         )
-        .and_then(|mut stmt| stmt.execute(params![merchant, bump.campaign, bump.counter, limit]))
+        .and_then(|mut stmt| {
+            stmt.execute(params![
+                merchant,
+                bump.campaign,
+                bump.counter,
+                limit,
+                to_sql_int(bump.by)
+            ])
+        })
         .map_err(sql)?;
     if bumped == 0 {
         return Err(conflict(format!(

@@ -88,17 +88,7 @@ impl OrderStore for SqliteStore {
     }
 
     async fn coupon(&self, merchant: &str, code: &str) -> StoreResult<Option<IssuedCoupon>> {
-        self.read(|tx| {
-            tx.query_row(
-                "SELECT doc FROM coupons WHERE merchant = ?1 AND code = ?2",
-                [merchant, code],
-                |row| row.get::<_, String>(0),
-            )
-            .optional()
-            .map_err(sql)?
-            .map(|doc| decode(&doc, || format!("coupon {merchant}/{code}")))
-            .transpose()
-        })
+        self.read(|tx| records::coupon(tx, merchant, code))
     }
 
     async fn counters(&self, merchant: &str, campaign: &str) -> StoreResult<BTreeMap<String, u64>> {
@@ -186,12 +176,17 @@ fn load_in(tx: &Connection, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {
             similar.push(items);
         }
     }
+    let mut coupons = Vec::new();
+    for code in &keys.coupon_codes {
+        coupons.extend(records::coupon(tx, merchant, code)?);
+    }
     Ok(OrderContext {
         profile: records::profile(tx, merchant, keys.customer)?,
         processed: records::processed(tx, merchant, keys.order_id)?,
         issued,
         stock,
         similar,
+        coupons,
     })
 }
 

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use packwise_core::CustomerProfile;
+use packwise_core::decide::IssuedCoupon;
 use packwise_core::ports::{ProcessedOrder, StoreResult};
 use packwise_core::profile::OrderSummary;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -125,6 +126,30 @@ pub(crate) fn put_summary(
         ])
     })
     .map_err(sql)?;
+    Ok(())
+}
+
+pub(crate) fn coupon(
+    conn: &Connection,
+    merchant: &str,
+    code: &str,
+) -> StoreResult<Option<IssuedCoupon>> {
+    conn.prepare_cached("SELECT doc FROM coupons WHERE merchant = ?1 AND code = ?2")
+        .and_then(|mut stmt| {
+            stmt.query_row([merchant, code], |row| row.get::<_, String>(0))
+                .optional()
+        })
+        .map_err(sql)?
+        .map(|doc| decode(&doc, || format!("coupon {merchant}/{code}")))
+        .transpose()
+}
+
+pub(crate) fn put_coupon(conn: &Connection, coupon: &IssuedCoupon) -> StoreResult<()> {
+    let (merchant, code) = (&coupon.merchant, &coupon.code);
+    let doc = encode(coupon, || format!("coupon {merchant}/{code}"))?;
+    conn.prepare_cached("UPDATE coupons SET doc = ?3 WHERE merchant = ?1 AND code = ?2")
+        .and_then(|mut stmt| stmt.execute(params![merchant, code, doc]))
+        .map_err(sql)?;
     Ok(())
 }
 

@@ -32,6 +32,8 @@ enum Part {
     Profile,
     History,
     Coupon,
+    /// An issued coupon the order redeems, by code.
+    Redeemed(String),
     Stock(String),
     /// The campaign's bumps, by index into the commit's groups.
     Counters(usize),
@@ -70,7 +72,7 @@ fn campaign_bumps(commit: &Commit) -> Vec<CampaignBumps<'_>> {
             }
         };
         let entry = group.counters.entry(&bump.counter).or_insert((0, None));
-        entry.0 += 1;
+        entry.0 += bump.by;
         entry.1 = match (entry.1, bump.limit) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
@@ -200,6 +202,27 @@ impl DynamoStore {
             parts.push(Part::Coupon);
         }
 
+        for redeemed in &commit.redeemed {
+            let redemption =
+                serde_dynamo::to_attribute_value(&redeemed.redemption).map_err(|e| {
+                    StoreError::Corrupt {
+                        key: Key::coupon(m, &redeemed.code).to_string(),
+                        reason: format!("redemption cannot be encoded: {e}"),
+                    }
+                })?;
+            let update = self
+                .update(Key::coupon(m, &redeemed.code))
+                .update_expression("SET redeemed = :redemption")
+                .condition_expression("attribute_exists(pk) AND attribute_not_exists(redeemed)")
+                .expression_attribute_values(":redemption", redemption);
+            items.push(
+                TransactWriteItem::builder()
+                    .update(update.build().map_err(unbuilt)?)
+                    .build(),
+            );
+            parts.push(Part::Redeemed(redeemed.code.clone()));
+        }
+
         // One update per insert, however many units the parcel takes of it: a
         // transaction may touch an item only once.
         let mut taken: BTreeMap<&str, u64> = BTreeMap::new();
@@ -311,6 +334,13 @@ impl DynamoStore {
             return conflict(format!("coupon code {code} was already issued"));
         }
         for part in parts {
+            if let Part::Redeemed(code) = part
+                && failed(part).is_some()
+            {
+                return conflict(format!(
+                    "coupon code {code} was redeemed by another order first"
+                ));
+            }
             if let Part::Stock(sku) = part
                 && failed(part).is_some()
             {
@@ -406,16 +436,19 @@ mod tests {
             CounterBump {
                 campaign: "a".into(),
                 counter: ISSUED.into(),
+                by: 1,
                 limit: Some(10),
             },
             CounterBump {
                 campaign: "a".into(),
                 counter: "held_out".into(),
+                by: 1,
                 limit: None,
             },
             CounterBump {
                 campaign: "b".into(),
                 counter: ISSUED.into(),
+                by: 1,
                 limit: Some(1),
             },
         ];

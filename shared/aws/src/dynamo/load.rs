@@ -42,6 +42,7 @@ fn keys_of(k: &OrderKeys<'_>) -> Vec<Key> {
             .iter()
             .map(|sku| Key::similar(k.merchant, sku)),
     );
+    keys.extend(k.coupon_codes.iter().map(|c| Key::coupon(k.merchant, c)));
     keys
 }
 
@@ -86,12 +87,17 @@ fn context_of(k: &OrderKeys<'_>, found: &HashMap<Key, Item>) -> StoreResult<Orde
             similar.push(items);
         }
     }
+    let mut coupons = Vec::new();
+    for code in &k.coupon_codes {
+        coupons.extend(doc(found, &Key::coupon(k.merchant, code))?);
+    }
     Ok(OrderContext {
         profile: doc(found, &Key::profile(k.merchant, k.customer))?,
         processed: doc(found, &Key::processed(k.merchant, k.order_id))?,
         issued,
         stock,
         similar,
+        coupons,
     })
 }
 

@@ -319,6 +319,7 @@ where
         basket_skus: basket.clone(),
         budgeted_campaigns: &[],
         insert_skus: &[],
+        coupon_codes: Vec::new(),
     };
     let mut stored = store.load(&keys).await.unwrap().similar;
     stored.sort_by(|a, b| a.sku.cmp(&b.sku));
