@@ -311,7 +311,7 @@ async fn sixteen_segments_read_one_history_shard_each() {
         let mut cursor = None;
         loop {
             let page = store
-                .history_page("acme", segment, 16, cursor.as_deref())
+                .history_page("acme", segment, 16, None, cursor.as_deref())
                 .await
                 .unwrap();
             assert!(page.orders.len() <= 3);
@@ -330,10 +330,10 @@ async fn sixteen_segments_read_one_history_shard_each() {
     }
     assert_eq!(seen, expected);
     // A cursor of one segment is refused by another.
-    let first = store.history_page("acme", 0, 2, None).await.unwrap();
+    let first = store.history_page("acme", 0, 2, None, None).await.unwrap();
     if let Some(next) = first.next {
         let err = store
-            .history_page("acme", 1, 2, Some(&next))
+            .history_page("acme", 1, 2, None, Some(&next))
             .await
             .unwrap_err();
         assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");

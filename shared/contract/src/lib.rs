@@ -91,6 +91,8 @@ macro_rules! __contract_cases {
             a_batch_commits_each_order_on_its_own,
             a_batch_load_matches_single_loads,
             history_pages_hold_every_order_once_in_every_segmentation,
+            history_since_reads_only_orders_placed_from_then,
+            recent_orders_are_the_newest_first,
             merchants_are_listed_once_and_sorted,
             api_keys_round_trip,
             an_existing_api_key_id_is_refused_and_kept,

@@ -422,14 +422,23 @@ pub trait OrderStore: Send + Sync {
     /// in one segment. On DynamoDB `segments` is at most 16, the number of history shards
     /// (segment `s` reads the shards whose number modulo `segments` is `s`); more segments
     /// than that are allowed but the extra ones are empty. `segment >= segments` is
-    /// `NotFound`.
+    /// `NotFound`. With `since`, only orders placed at or after it are read, and the walk
+    /// costs what those orders cost (on DynamoDB it is a key condition, not a filter).
     fn history_page(
         &self,
         merchant: &str,
         segment: u32,
         segments: u32,
+        since: Option<DateTime<Utc>>,
         cursor: Option<&str>,
     ) -> impl Future<Output = StoreResult<HistoryPage>> + Send;
+    /// The merchant's `limit` most recently placed orders, newest first (ties by order
+    /// id, descending). May lag the latest commits by a moment where it reads an index.
+    fn recent_orders(
+        &self,
+        merchant: &str,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<Vec<CustomerOrder>>> + Send;
     fn coupon(
         &self,
         merchant: &str,

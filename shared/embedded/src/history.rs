@@ -9,15 +9,20 @@ use packwise_core::ports::{
 };
 use packwise_core::profile::OrderSummary;
 
+use chrono::{DateTime, Utc};
+
 use crate::codec::decode;
+use crate::records::history_time;
 use crate::sql_error::sql;
 use crate::store::SqliteStore;
 
 const FIRST_PAGE: &str = "SELECT customer, placed_at, order_id, doc FROM order_history
-     WHERE merchant = ?1 ORDER BY customer, placed_at, order_id";
+     WHERE merchant = ?1 AND placed_at >= ?2 ORDER BY customer, placed_at, order_id";
 const NEXT_PAGE: &str = "SELECT customer, placed_at, order_id, doc FROM order_history
-     WHERE merchant = ?1 AND (customer, placed_at, order_id) > (?2, ?3, ?4)
+     WHERE merchant = ?1 AND placed_at >= ?2 AND (customer, placed_at, order_id) > (?3, ?4, ?5)
      ORDER BY customer, placed_at, order_id";
+const RECENT: &str = "SELECT customer, order_id, doc FROM order_history
+     WHERE merchant = ?1 ORDER BY placed_at DESC, order_id DESC LIMIT ?2";
 
 /// Where a page stopped: the history key of its last order.
 type After = (String, String, String);
@@ -28,6 +33,7 @@ impl SqliteStore {
         merchant: &str,
         segment: u32,
         segments: u32,
+        since: Option<DateTime<Utc>>,
         cursor: Option<&str>,
     ) -> StoreResult<HistoryPage> {
         if segment >= segments {
@@ -45,7 +51,9 @@ impl SqliteStore {
                 ),
             };
             let mut stmt = tx.prepare_cached(statement).map_err(sql)?;
-            let params = std::iter::once(merchant).chain(from);
+            // Every stored time sorts after the empty string: no bound reads them all.
+            let since = since.map(history_time).unwrap_or_default();
+            let params = [merchant, since.as_str()].into_iter().chain(from);
             let mut rows = stmt
                 .query(rusqlite::params_from_iter(params))
                 .map_err(sql)?;
@@ -72,6 +80,33 @@ impl SqliteStore {
                 last = Some((customer, placed_at, order_id));
             }
             Ok(page)
+        })
+    }
+}
+
+impl SqliteStore {
+    pub(crate) fn merchant_recent_orders(
+        &self,
+        merchant: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<CustomerOrder>> {
+        self.read(|tx| {
+            let mut stmt = tx.prepare_cached(RECENT).map_err(sql)?;
+            let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+            let mut rows = stmt
+                .query(rusqlite::params![merchant, limit])
+                .map_err(sql)?;
+            let mut orders = Vec::new();
+            while let Some(row) = rows.next().map_err(sql)? {
+                let (customer, order_id, doc): (String, String, String) = (
+                    row.get(0).map_err(sql)?,
+                    row.get(1).map_err(sql)?,
+                    row.get(2).map_err(sql)?,
+                );
+                let order = decode(&doc, || format!("history {merchant}/{customer}/{order_id}"))?;
+                orders.push(CustomerOrder { customer, order });
+            }
+            Ok(orders)
         })
     }
 }

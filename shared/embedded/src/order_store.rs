@@ -2,12 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, Utc};
 use packwise_core::CustomerProfile;
 use packwise_core::Order;
 use packwise_core::decide::IssuedCoupon;
 use packwise_core::ports::{
-    Commit, CommitOutcome, CustomerAttributes, HistoryPage, ISSUED, OrderContext, OrderKeys,
-    OrderStore, ProcessedOrder, StoreResult,
+    Commit, CommitOutcome, CustomerAttributes, CustomerOrder, HistoryPage, ISSUED, OrderContext,
+    OrderKeys, OrderStore, ProcessedOrder, StoreResult,
 };
 use packwise_core::profile::OrderSummary;
 use packwise_core::similar::SimilarItems;
@@ -82,9 +83,14 @@ impl OrderStore for SqliteStore {
         merchant: &str,
         segment: u32,
         segments: u32,
+        since: Option<DateTime<Utc>>,
         cursor: Option<&str>,
     ) -> StoreResult<HistoryPage> {
-        self.merchant_history_page(merchant, segment, segments, cursor)
+        self.merchant_history_page(merchant, segment, segments, since, cursor)
+    }
+
+    async fn recent_orders(&self, merchant: &str, limit: usize) -> StoreResult<Vec<CustomerOrder>> {
+        self.merchant_recent_orders(merchant, limit)
     }
 
     async fn coupon(&self, merchant: &str, code: &str) -> StoreResult<Option<IssuedCoupon>> {

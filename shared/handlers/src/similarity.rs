@@ -103,7 +103,7 @@ async fn read_segment<S: OrderStore>(
     let mut cursor: Option<String> = None;
     loop {
         let HistoryPage { orders, next } = store
-            .history_page(merchant, segment, segments, cursor.as_deref())
+            .history_page(merchant, segment, segments, None, cursor.as_deref())
             .await?;
         {
             let mut history = history.lock().unwrap_or_else(PoisonError::into_inner);

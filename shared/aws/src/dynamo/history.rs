@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::{DateTime, Utc};
 use packwise_core::ports::{CustomerOrder, HistoryPage, StoreError, StoreResult, no_such_segment};
 use packwise_core::profile::OrderSummary;
 use serde::{Deserialize, Serialize};
@@ -12,9 +13,9 @@ use super::errors::{corrupt, unavailable};
 use super::items::{Item, document, document_item, item_name, s};
 use super::keys::{
     GSI1, GSI1PK, GSI1SK, HISTORY_PREFIX, Key, customer_partition, history_shard_partition,
-    history_sort,
+    history_sort, history_sort_time,
 };
-use super::shards::{history_shard, history_shards_of};
+use super::shards::{HISTORY_SHARDS, history_shard, history_shards_of};
 use super::store::DynamoStore;
 
 /// The history item's attribute naming its customer, for walks of the whole history.
@@ -94,6 +95,7 @@ impl DynamoStore {
         merchant: &str,
         segment: u32,
         segments: u32,
+        since: Option<DateTime<Utc>>,
         cursor: Option<&str>,
     ) -> StoreResult<HistoryPage> {
         if segment >= segments {
@@ -112,16 +114,23 @@ impl DynamoStore {
                 })?,
         };
         loop {
-            let out = self
+            let query = self
                 .client
                 .query()
                 .table_name(self.table.as_ref())
                 .index_name(GSI1)
-                .key_condition_expression("gsi1pk = :shard")
                 .expression_attribute_values(
                     ":shard",
                     s(history_shard_partition(merchant, at.shard)),
-                )
+                );
+            // A bare time sorts before every `{time}#{order}` at that time: `>=` keeps them.
+            let query = match since {
+                None => query.key_condition_expression("gsi1pk = :shard"),
+                Some(t) => query
+                    .key_condition_expression("gsi1pk = :shard AND gsi1sk >= :since")
+                    .expression_attribute_values(":since", s(history_sort_time(t))),
+            };
+            let out = query
                 .limit(self.history_page_size)
                 .set_exclusive_start_key(at.after.take().map(|k| {
                     k.into_iter()
@@ -155,6 +164,65 @@ impl DynamoStore {
                         next: next.map(|c| c.encode()),
                     });
                 }
+            }
+        }
+    }
+}
+
+impl DynamoStore {
+    /// Every shard read newest first at once, each until it has given `limit` orders or
+    /// has no more, then merged: one round of 16 queries for a preview's few hundred
+    /// orders.
+    pub(crate) async fn merchant_recent_orders(
+        &self,
+        merchant: &str,
+        limit: usize,
+    ) -> StoreResult<Vec<CustomerOrder>> {
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
+        let shards = (0..HISTORY_SHARDS).map(|shard| self.newest_of_shard(merchant, shard, limit));
+        let mut orders: Vec<CustomerOrder> = futures_util::future::try_join_all(shards)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect();
+        orders.sort_by(|a, b| {
+            (b.order.placed_at, &b.order.order_id).cmp(&(a.order.placed_at, &a.order.order_id))
+        });
+        orders.truncate(limit);
+        Ok(orders)
+    }
+
+    async fn newest_of_shard(
+        &self,
+        merchant: &str,
+        shard: u32,
+        limit: usize,
+    ) -> StoreResult<Vec<CustomerOrder>> {
+        let mut orders = Vec::new();
+        let mut after = None;
+        loop {
+            let wanted = i32::try_from(limit - orders.len()).unwrap_or(i32::MAX);
+            let out = self
+                .client
+                .query()
+                .table_name(self.table.as_ref())
+                .index_name(GSI1)
+                .key_condition_expression("gsi1pk = :shard")
+                .expression_attribute_values(":shard", s(history_shard_partition(merchant, shard)))
+                .scan_index_forward(false)
+                .limit(wanted.min(self.history_page_size))
+                .set_exclusive_start_key(after.take())
+                .send()
+                .await
+                .map_err(|e| unavailable("Query", e))?;
+            for item in out.items.unwrap_or_default() {
+                orders.push(customer_order(item)?);
+            }
+            match out.last_evaluated_key.filter(|k| !k.is_empty()) {
+                Some(last) if orders.len() < limit => after = Some(last),
+                _ => return Ok(orders),
             }
         }
     }

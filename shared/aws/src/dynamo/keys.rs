@@ -126,10 +126,12 @@ pub(crate) fn api_keys_partition(merchant: &str) -> String {
 
 /// `{placed_at}#{order}`, the placing time as fixed-width UTC so text order is time order.
 pub(crate) fn history_sort(placed_at: DateTime<Utc>, order: &str) -> String {
-    format!(
-        "{}#{order}",
-        placed_at.to_rfc3339_opts(SecondsFormat::Nanos, true)
-    )
+    format!("{}#{order}", history_sort_time(placed_at))
+}
+
+/// The fixed-width time a history sort key starts with.
+pub(crate) fn history_sort_time(placed_at: DateTime<Utc>) -> String {
+    placed_at.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
 #[cfg(test)]

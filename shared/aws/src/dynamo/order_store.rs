@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use packwise_core::Order;
 use packwise_core::decide::IssuedCoupon;
 use packwise_core::ports::{
-    Commit, CommitOutcome, CustomerAttributes, HistoryPage, OrderContext, OrderKeys, OrderStore,
-    ProcessedOrder, StoreResult,
+    Commit, CommitOutcome, CustomerAttributes, CustomerOrder, HistoryPage, OrderContext, OrderKeys,
+    OrderStore, ProcessedOrder, StoreResult,
 };
 use packwise_core::profile::{CustomerProfile, OrderSummary};
 use packwise_core::similar::SimilarItems;
@@ -77,10 +78,15 @@ impl OrderStore for DynamoStore {
         merchant: &str,
         segment: u32,
         segments: u32,
+        since: Option<DateTime<Utc>>,
         cursor: Option<&str>,
     ) -> StoreResult<HistoryPage> {
-        self.merchant_history_page(merchant, segment, segments, cursor)
+        self.merchant_history_page(merchant, segment, segments, since, cursor)
             .await
+    }
+
+    async fn recent_orders(&self, merchant: &str, limit: usize) -> StoreResult<Vec<CustomerOrder>> {
+        self.merchant_recent_orders(merchant, limit).await
     }
 
     async fn coupon(&self, merchant: &str, code: &str) -> StoreResult<Option<IssuedCoupon>> {

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, Utc};
 use packwise_core::ports::{
     CommitOutcome, ConfigStore, CustomerOrder, Expect, OrderStore, StoreError,
 };
@@ -17,11 +18,21 @@ async fn whole_segment<S: OrderStore>(
     segment: u32,
     segments: u32,
 ) -> Vec<CustomerOrder> {
+    segment_since(store, merchant, segment, segments, None).await
+}
+
+async fn segment_since<S: OrderStore>(
+    store: &S,
+    merchant: &str,
+    segment: u32,
+    segments: u32,
+    since: Option<DateTime<Utc>>,
+) -> Vec<CustomerOrder> {
     let mut orders = Vec::new();
     let mut cursor: Option<String> = None;
     for _ in 0..10_000 {
         let page = store
-            .history_page(merchant, segment, segments, cursor.as_deref())
+            .history_page(merchant, segment, segments, since, cursor.as_deref())
             .await
             .unwrap();
         orders.extend(page.orders);
@@ -114,7 +125,10 @@ pub async fn history_pages_hold_every_order_once_in_every_segmentation<
 
     assert_eq!(whole_segment(&store, "globex", 0, 1).await.len(), 3);
     assert!(whole_segment(&store, "initech", 0, 4).await.is_empty());
-    let err = store.history_page("acme", 4, 4, None).await.unwrap_err();
+    let err = store
+        .history_page("acme", 4, 4, None, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
 }
 
@@ -151,4 +165,90 @@ pub async fn merchants_are_listed_once_and_sorted<S: ConfigStore + OrderStore + 
         store.merchants().await.unwrap(),
         ["acme", "mid-shop", "zeta"]
     );
+}
+
+/// 24 orders of acme over 12 customers, one a day from 2026-03-01 (two on the last day,
+/// at the same instant), and one of globex; returns acme's (time, order id) pairs.
+async fn a_month_of_orders<S: OrderStore>(store: &S) -> Vec<(DateTime<Utc>, String)> {
+    let mut placed = Vec::new();
+    for day in 0..24u32 {
+        let order_id = format!("D-{day:02}");
+        let at = if day == 23 { 22 } else { day };
+        let time = format!("2026-03-{:02}T09:30:00Z", at + 1);
+        let order = samples::order("acme", &order_id, &format!("cust-{}", day % 12), &time);
+        assert!(store.import_history(&order).await.unwrap());
+        placed.push((order.placed_at, order_id));
+    }
+    let other = samples::order("globex", "G-1", "cust-1", "2026-04-30T00:00:00Z");
+    assert!(store.import_history(&other).await.unwrap());
+    placed
+}
+
+pub async fn history_since_reads_only_orders_placed_from_then<
+    S: ConfigStore + OrderStore + Clone + 'static,
+>(
+    store: S,
+) {
+    let placed = a_month_of_orders(&store).await;
+    let since = samples::at("2026-03-20T09:30:00Z");
+    let expected: BTreeSet<String> = placed
+        .iter()
+        .filter(|(t, _)| *t >= since)
+        .map(|(_, id)| id.clone())
+        .collect();
+    assert_eq!(
+        expected.len(),
+        5,
+        "the order placed at `since` itself counts"
+    );
+    for segments in [1, 3, 16] {
+        let mut seen = BTreeSet::new();
+        for segment in 0..segments {
+            for o in segment_since(&store, "acme", segment, segments, Some(since)).await {
+                assert!(seen.insert(o.order.order_id), "an order twice");
+            }
+        }
+        assert_eq!(seen, expected, "in {segments} segments");
+    }
+    let later = samples::at("2026-05-01T00:00:00Z");
+    assert!(
+        segment_since(&store, "acme", 0, 1, Some(later))
+            .await
+            .is_empty()
+    );
+}
+
+pub async fn recent_orders_are_the_newest_first<S: ConfigStore + OrderStore + Clone + 'static>(
+    store: S,
+) {
+    let mut placed = a_month_of_orders(&store).await;
+    placed.sort_by(|a, b| b.cmp(a));
+    let ids = |orders: Vec<CustomerOrder>| -> Vec<String> {
+        orders.into_iter().map(|o| o.order.order_id).collect()
+    };
+    let newest: Vec<String> = placed.iter().map(|(_, id)| id.clone()).collect();
+    assert_eq!(
+        &newest[..2],
+        ["D-23", "D-22"],
+        "same instant: id descending"
+    );
+    assert_eq!(
+        ids(store.recent_orders("acme", 5).await.unwrap()),
+        newest[..5]
+    );
+    assert_eq!(
+        ids(store.recent_orders("acme", 1000).await.unwrap()),
+        newest
+    );
+    assert!(store.recent_orders("acme", 0).await.unwrap().is_empty());
+    let recent = store.recent_orders("acme", 3).await.unwrap();
+    assert_eq!(
+        recent[0].customer, "cust-11",
+        "each order names its customer"
+    );
+    assert_eq!(
+        ids(store.recent_orders("globex", 10).await.unwrap()),
+        ["G-1"]
+    );
+    assert!(store.recent_orders("initech", 10).await.unwrap().is_empty());
 }
