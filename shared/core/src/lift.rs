@@ -206,16 +206,12 @@ impl LiftCounter {
 pub struct SecondPass(LiftCounter);
 
 impl SecondPass {
-    /// Reads one order again; any order, exposed or not, can be a repeat.
+    /// Reads one order again; any order, exposed or not, can be a repeat. Orders after
+    /// `as_of` need no filtering here: they fall in no counted customer's window.
     pub fn add(&mut self, order: &LiftOrder<'_>) {
         let LiftCounter {
-            window,
-            as_of,
-            customers,
+            window, customers, ..
         } = &mut self.0;
-        if order.placed_at > *as_of {
-            return;
-        }
         if let Some(c) = customers.get_mut(order.customer)
             && order.placed_at > c.first_at
             && order.placed_at - c.first_at <= *window
