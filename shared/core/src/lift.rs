@@ -347,7 +347,12 @@ fn newcombe(a: (u64, u64), b: (u64, u64)) -> Option<Interval> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeMap;
+
     use chrono::TimeZone;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
 
     /// `got` rounds to `want` at four decimals, as the published tables print them.
     fn close(got: f64, want: f64) {
@@ -657,6 +662,87 @@ mod tests {
             })
         );
         assert_eq!(serde_json::to_value(Group::HeldOut).unwrap(), "held_out");
+    }
+
+    /// The definition applied directly: each customer's orders sorted in time.
+    fn by_definition(window: Duration, as_of: DateTime<Utc>, orders: &[LiftOrder<'_>]) -> Lift {
+        let mut by_customer: BTreeMap<&str, Vec<&LiftOrder<'_>>> = BTreeMap::new();
+        for o in orders.iter().filter(|o| o.placed_at <= as_of) {
+            by_customer.entry(o.customer).or_default().push(o);
+        }
+        let (mut treated, mut held_out, mut both) = (Counts::default(), Counts::default(), 0);
+        for orders in by_customer.values_mut() {
+            orders.sort_by_key(|o| (o.placed_at, o.order_id));
+            let Some(first) = orders.iter().find(|o| o.exposure.is_some()) else {
+                continue;
+            };
+            let counts = match first.exposure {
+                T => &mut treated,
+                _ => &mut held_out,
+            };
+            if first.placed_at + window <= as_of {
+                counts.customers += 1;
+                if orders.iter().any(|o| {
+                    o.placed_at > first.placed_at && o.placed_at <= first.placed_at + window
+                }) {
+                    counts.repeaters += 1;
+                }
+            } else {
+                counts.still_in_window += 1;
+            }
+            if orders.iter().any(|o| o.exposure == T) && orders.iter().any(|o| o.exposure == H) {
+                both += 1;
+            }
+        }
+        summarize(window, treated, held_out, both)
+    }
+
+    #[test]
+    fn the_order_of_the_scan_does_not_matter() {
+        let mut rng = ChaCha8Rng::seed_from_u64(20250301);
+        let names: Vec<String> = (0..400).map(|i| format!("customer-{i}")).collect();
+        let ids: Vec<String> = (0..2400).map(|i| format!("order-{i}")).collect();
+        let mut ids = ids.iter();
+        let mut orders = Vec::new();
+        for name in &names {
+            let group = if rng.random_bool(0.3) { H } else { T };
+            for _ in 0..rng.random_range(1..=6) {
+                // Whole days, so that window ends, as_of and same-instant orders are hit.
+                let at = day(rng.random_range(0..110));
+                let exposure = match rng.random_range(0..20) {
+                    0..10 => None,
+                    10 => Some(if group == T {
+                        Group::HeldOut
+                    } else {
+                        Group::Treated
+                    }),
+                    _ => group,
+                };
+                orders.push(order(name, at, ids.next().unwrap(), exposure));
+            }
+        }
+        let (window, as_of) = (Duration::days(30), day(100));
+        let expected = by_definition(window, as_of, &orders);
+        // The data reaches every case the counter must get right.
+        for g in [&expected.treated, &expected.held_out] {
+            assert!(0 < g.repeaters && g.repeaters < g.customers, "{g:?}");
+            assert!(g.still_in_window > 0, "{g:?}");
+        }
+        assert!(expected.customers_in_both_groups > 0);
+
+        let mut sorted = orders.clone();
+        sorted.sort_by_key(|o| (o.placed_at, o.order_id));
+        assert_eq!(lift(window, as_of, &sorted), expected);
+        for _ in 0..10 {
+            // The two passes of a scan need not read the orders in the same order either.
+            let mut counter = LiftCounter::new(window, as_of);
+            orders.shuffle(&mut rng);
+            orders.iter().for_each(|o| counter.add(o));
+            let mut pass = counter.second_pass();
+            orders.shuffle(&mut rng);
+            orders.iter().for_each(|o| pass.add(o));
+            assert_eq!(pass.finish(), expected);
+        }
     }
 
     #[test]
