@@ -8,6 +8,7 @@ pub mod codes;
 pub mod decide;
 pub mod insert;
 pub mod instruction;
+pub mod lift;
 pub mod locale;
 pub mod message;
 pub mod money;
