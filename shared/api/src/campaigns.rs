@@ -7,6 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
+use chrono::Utc;
 use packwise_core::CampaignSet;
 use packwise_core::campaign::{Campaign, CampaignStatus};
 use packwise_core::ports::Expect;
@@ -43,7 +44,7 @@ fn with_etag(status: StatusCode, campaign: Campaign) -> Response {
     response
 }
 
-async fn find<S: ApiStore>(store: &S, merchant: &str, id: &str) -> ApiResult<Campaign> {
+pub(crate) async fn find<S: ApiStore>(store: &S, merchant: &str, id: &str) -> ApiResult<Campaign> {
     let campaigns = store.campaigns(merchant).await?;
     campaigns
         .into_iter()
@@ -65,6 +66,7 @@ pub async fn create<S: ApiStore>(
 ) -> ApiResult<Response> {
     check(&*store, &merchant, &campaign).await?;
     campaign.version = 1;
+    campaign.keep_start(None, Utc::now());
     store
         .put_campaign(&merchant, &campaign, Expect::Absent)
         .await?;
@@ -193,6 +195,7 @@ pub async fn replace<S: ApiStore>(
     }
     check(&*store, &merchant, &campaign).await?;
     campaign.version = expected + 1;
+    campaign.keep_start(current.started_at, Utc::now());
     store
         .put_campaign(&merchant, &campaign, Expect::Version(expected))
         .await?;
@@ -233,6 +236,7 @@ async fn set_status<S: ApiStore>(
     let expected = campaign.version;
     campaign.status = next;
     campaign.version += 1;
+    campaign.keep_start(campaign.started_at, Utc::now());
     store
         .put_campaign(merchant, &campaign, Expect::Version(expected))
         .await?;

@@ -10,6 +10,7 @@ mod customers;
 mod inserts;
 pub mod problem;
 mod settings;
+mod stats;
 
 use std::sync::Arc;
 
@@ -52,6 +53,7 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route("/v1/campaigns/{id}/resume", post(campaigns::activate::<S>))
         .route("/v1/campaigns/{id}/pause", post(campaigns::pause::<S>))
         .route("/v1/campaigns/{id}/archive", post(campaigns::archive::<S>))
+        .route("/v1/campaigns/{id}/stats", get(stats::get::<S>))
         .route(
             "/v1/settings",
             get(settings::get::<S>).put(settings::replace::<S>),

@@ -75,6 +75,21 @@ pub struct Campaign {
     /// Bumped on every change; used for optimistic concurrency by the API.
     #[serde(default)]
     pub version: u64,
+    /// When the campaign first became active, set by packwise (a value sent is ignored):
+    /// its stats read the order history from here on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+impl Campaign {
+    /// Keeps the start time packwise recorded (`started` from the stored campaign), and
+    /// records `now` if the campaign is active and had not started.
+    pub fn keep_start(&mut self, started: Option<DateTime<Utc>>, now: DateTime<Utc>) {
+        self.started_at = started;
+        if self.status == CampaignStatus::Active && self.started_at.is_none() {
+            self.started_at = Some(now);
+        }
+    }
 }
 
 fn always() -> String {

@@ -4,6 +4,7 @@
 pub mod api_key;
 pub mod campaign;
 pub mod campaign_set;
+pub mod campaign_stats;
 pub mod codes;
 pub mod decide;
 pub mod insert;

@@ -115,6 +115,8 @@ pub const HELD_OUT: &str = "held_out";
 /// Coupons of the campaign that orders redeemed; their revenue adds up in
 /// `redemption::revenue_counter`.
 pub const REDEEMED: &str = "redeemed";
+/// Coupons the campaign printed (a parcel it applied to may lose the coupon slot).
+pub const COUPONS_ISSUED: &str = "coupons_issued";
 /// Counters of parcels a limit kept a campaign out of: `suppressed.{limit}`.
 pub const SUPPRESSED_PREFIX: &str = "suppressed.";
 

@@ -367,6 +367,11 @@ fn commit_for(
         let counter = format!("{SUPPRESSED_PREFIX}{limit}");
         commit.counters.push(CounterBump::one(campaign, &counter));
     }
+    if let Some(coupon) = &effects.coupon {
+        commit
+            .counters
+            .push(CounterBump::one(&coupon.campaign, COUPONS_ISSUED));
+    }
     commit.redeemed = crate::redemption::redemptions(order, &ctx.coupons);
     for redeemed in &commit.redeemed {
         commit

@@ -88,9 +88,9 @@ pub fn minor_units(amount: Decimal, currency: Currency) -> u64 {
     u64::try_from(scaled.trunc()).unwrap_or(0)
 }
 
-/// Minor units back to an amount, for reports.
+/// Minor units back to an amount with the currency's digits (`375.00`), for reports.
 pub fn from_minor_units(units: u64, currency: Currency) -> Decimal {
-    Decimal::from(units) / Decimal::from(10u64.pow(currency.minor_digits()))
+    Decimal::from_i128_with_scale(i128::from(units), currency.minor_digits())
 }
 
 #[cfg(test)]
@@ -194,7 +194,9 @@ mod tests {
         assert_eq!(minor_units(Decimal::new(12_345, 2), eur), 12_345);
         assert_eq!(minor_units(Decimal::new(12_345, 1), jpy), 1_235);
         assert_eq!(minor_units(Decimal::new(-5, 0), eur), 0);
-        assert_eq!(from_minor_units(12_345, eur), Decimal::new(12_345, 2));
+        assert_eq!(from_minor_units(12_345, eur).to_string(), "123.45");
+        assert_eq!(from_minor_units(37_500, eur).to_string(), "375.00");
+        assert_eq!(from_minor_units(1_235, jpy).to_string(), "1235");
         assert_eq!(revenue_counter(eur), "revenue.EUR");
     }
 }

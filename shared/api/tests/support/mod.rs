@@ -24,9 +24,14 @@ macro_rules! every_scenario {
             settings_are_always_the_callers_own,
             one_merchant_never_sees_or_changes_another_merchants_inserts,
             one_merchant_never_sees_or_changes_another_merchants_customers,
+            campaign_stats_count_exposures_redemptions_and_the_lift,
+            stats_refuse_a_bad_window_and_another_merchants_campaign,
         );
     };
 }
+
+mod results;
+pub use results::*;
 
 use std::sync::Arc;
 

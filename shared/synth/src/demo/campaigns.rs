@@ -35,6 +35,7 @@ fn campaign(id: &str, name: &str, priority: i32, condition: &str, actions: Actio
         frequency_cap: None,
         holdout_percent: Decimal::ZERO,
         version: 1,
+        started_at: None,
     }
 }
 

@@ -1,0 +1,252 @@
+//! Scenarios of a campaign's results: stats over processed orders and previews of a
+//! draft on the latest orders. Orders go through the real processor into the store the
+//! API reads.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use packwise_core::instruction::{Outcome, PickPackInstruction};
+use packwise_core::ports::{ConfigStore, Expect};
+use packwise_core::process::Processor;
+use packwise_core::{Campaign, Order};
+use packwise_embedded::FileSink;
+use rust_decimal::Decimal;
+use serde_json::json;
+
+use super::Shop;
+
+/// Processes orders of `merchant` into the shop's store, as the order processor would.
+pub struct Orders<S: packwise_api::ApiStore + Clone> {
+    processor: Processor<S, FileSink>,
+    _out: tempfile::TempDir,
+}
+
+impl<S: packwise_api::ApiStore + Clone> Orders<S> {
+    pub fn new(shop: &Shop<S>) -> Self {
+        let out = tempfile::tempdir().unwrap();
+        let sink = FileSink::new(out.path().to_path_buf());
+        Orders {
+            processor: Processor::new((*shop.store).clone(), sink, Duration::ZERO),
+            _out: out,
+        }
+    }
+
+    pub async fn process(&self, order: &Order) -> PickPackInstruction {
+        self.processor.process(order).await.unwrap().instruction
+    }
+}
+
+/// An order of one mint tea line at `total` EUR, placed `at`.
+pub fn order(merchant: &str, id: &str, customer: &str, at: &str, total: &str) -> Order {
+    let mut order: Order = serde_json::from_str(packwise_core::samples::ORDER_JSON).unwrap();
+    order.merchant = merchant.to_string();
+    order.order_id = id.to_string();
+    order.customer.id = customer.to_string();
+    order.placed_at = at.parse().unwrap();
+    order.fulfillment_centre = "BER1".to_string();
+    order.totals.total = total.parse().unwrap();
+    order
+}
+
+/// A running campaign put straight into the store, started on 2026-08-01: the API
+/// records a start only when a campaign starts through it, at the real time.
+async fn running<S: ConfigStore>(store: &S, merchant: &str, campaign: serde_json::Value) {
+    let mut campaign: Campaign = serde_json::from_value(campaign).unwrap();
+    campaign.version = 1;
+    campaign.started_at = Some("2026-08-01T00:00:00Z".parse().unwrap());
+    store
+        .put_campaign(merchant, &campaign, Expect::Absent)
+        .await
+        .unwrap();
+}
+
+fn outcome(instruction: &PickPackInstruction, campaign: &str) -> Option<Outcome> {
+    instruction
+        .campaigns
+        .iter()
+        .find(|c| c.campaign == campaign)
+        .map(|c| c.outcome.clone())
+}
+
+pub async fn campaign_stats_count_exposures_redemptions_and_the_lift<
+    S: packwise_api::ApiStore + Clone,
+>(
+    shop: Shop<S>,
+) {
+    running(
+        &*shop.store,
+        "alpha",
+        json!({
+            "id": "thanks", "name": "Thank you", "status": "active",
+            "holdout_percent": "50", "budget": 1000,
+            "actions": {"inserts": [{"sku": "CARD-THANKS"}],
+                        "coupon": {"value": {"kind": "percent", "percent": "10"},
+                                   "expires_in_days": 60, "prefix": "THANKS"}}
+        }),
+    )
+    .await;
+    let orders = Orders::new(&shop);
+
+    // 40 customers order in September; every third comes back 10 days later (with the
+    // code, if they got one), every fifth after 60 days: outside a 30-day window.
+    let mut group: BTreeMap<String, Outcome> = BTreeMap::new();
+    let (mut issued, mut held_out) = (0, 0);
+    let mut coupons = BTreeMap::new();
+    for i in 0..40 {
+        let customer = format!("c{i:02}");
+        let at = format!("2026-09-{:02}T10:00:00Z", 1 + i % 20);
+        let first = orders
+            .process(&order("alpha", &format!("A{i}"), &customer, &at, "20.00"))
+            .await;
+        let seen = outcome(&first, "thanks").expect("every order matches");
+        match seen {
+            Outcome::Applied => issued += 1,
+            Outcome::HeldOut => held_out += 1,
+            ref other => panic!("{other:?}"),
+        }
+        if let Some(coupon) = &first.coupon {
+            coupons.insert(customer.clone(), coupon.code.clone());
+        }
+        group.insert(customer, seen);
+    }
+    let mut repeaters: BTreeMap<&str, u32> = BTreeMap::new();
+    let (mut redeemed, mut revenue) = (0, Decimal::ZERO);
+    for i in 0..40 {
+        let customer = format!("c{i:02}");
+        let days = match i {
+            _ if i % 3 == 0 => 10,
+            _ if i % 5 == 0 => 60,
+            _ => continue,
+        };
+        let at = format!("2026-09-{:02}T10:00:00Z", 1 + i % 20);
+        let mut again = order(
+            "alpha",
+            &format!("B{i}"),
+            &customer,
+            &at,
+            &format!("{}.50", 30 + i),
+        );
+        again.placed_at += chrono::Duration::days(days);
+        if let Some(code) = coupons.get(&customer) {
+            again.discount_codes = vec![code.clone()];
+            redeemed += 1;
+            revenue += again.totals.total;
+        }
+        let second = orders.process(&again).await;
+        match outcome(&second, "thanks") {
+            Some(Outcome::Applied) => issued += 1,
+            Some(Outcome::HeldOut) => held_out += 1,
+            other => panic!("{other:?}"),
+        }
+        if days == 10 {
+            let side = match group[&customer] {
+                Outcome::Applied => "treated",
+                _ => "held_out",
+            };
+            *repeaters.entry(side).or_default() += 1;
+        }
+    }
+    let treated = group.values().filter(|g| **g == Outcome::Applied).count();
+    assert!(
+        treated > 5 && treated < 35,
+        "both groups are well filled: {treated}"
+    );
+
+    let stats = shop.get("/v1/campaigns/thanks/stats", &shop.alpha).await;
+    assert_eq!(stats.status, StatusCode::OK, "{}", stats.body);
+    let body = &stats.body;
+    assert_eq!(body["campaign"], "thanks");
+    assert_eq!(body["started_at"], "2026-08-01T00:00:00Z");
+    assert_eq!(body["issued"], issued);
+    assert_eq!(body["held_out"], held_out);
+    assert_eq!(
+        body["coupons_issued"], issued,
+        "every parcel got the coupon"
+    );
+    assert_eq!(body["coupons_redeemed"], redeemed);
+    assert!(redeemed > 0);
+    assert_eq!(body["attributed_revenue"]["EUR"], revenue.to_string());
+    let lift = &body["repeat_purchase"];
+    assert_eq!(lift["window_days"], 30.0);
+    assert_eq!(lift["treated"]["customers"], treated);
+    assert_eq!(lift["held_out"]["customers"], 40 - treated);
+    assert_eq!(lift["treated"]["repeaters"], repeaters["treated"]);
+    assert_eq!(lift["held_out"]["repeaters"], repeaters["held_out"]);
+    let rate = |side: &str, n: usize| f64::from(repeaters[side]) / n as f64;
+    let expected = rate("treated", treated) - rate("held_out", 40 - treated);
+    let absolute = lift["absolute_lift"].as_f64().unwrap();
+    assert!(
+        (absolute - expected).abs() < 1e-9,
+        "{absolute} vs {expected}"
+    );
+    let (lower, upper) = (
+        lift["interval_95"]["lower"].as_f64().unwrap(),
+        lift["interval_95"]["upper"].as_f64().unwrap(),
+    );
+    assert!(lower < absolute && absolute < upper, "{lift}");
+
+    // A 60-day window counts the customers who came back after 60 days too.
+    let wide = shop
+        .get("/v1/campaigns/thanks/stats?window_days=60", &shop.alpha)
+        .await;
+    let more = wide.body["repeat_purchase"]["treated"]["repeaters"]
+        .as_u64()
+        .unwrap()
+        + wide.body["repeat_purchase"]["held_out"]["repeaters"]
+            .as_u64()
+            .unwrap();
+    let late = (0..40).filter(|i| i % 3 != 0 && i % 5 == 0).count() as u64;
+    assert_eq!(
+        more,
+        u64::from(repeaters.values().sum::<u32>()) + late,
+        "{}",
+        wide.body
+    );
+}
+
+pub async fn stats_refuse_a_bad_window_and_another_merchants_campaign<
+    S: packwise_api::ApiStore + Clone,
+>(
+    shop: Shop<S>,
+) {
+    let created = shop
+        .post("/v1/campaigns", &shop.alpha, super::campaign("thanks"))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let stats = shop.get("/v1/campaigns/thanks/stats", &shop.alpha).await;
+    assert_eq!(stats.status, StatusCode::OK);
+    assert_eq!(stats.body["issued"], 0);
+    assert_eq!(stats.body["started_at"], serde_json::Value::Null, "a draft");
+    assert_eq!(stats.body["repeat_purchase"]["absolute_lift"], json!(null));
+
+    for bad in [
+        "window_days=0",
+        "window_days=366",
+        "window_days=x",
+        "days=3",
+    ] {
+        let answer = shop
+            .get(&format!("/v1/campaigns/thanks/stats?{bad}"), &shop.alpha)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(answer.body["type"], "/problems/invalid-query", "{bad}");
+    }
+    let theirs = shop.get("/v1/campaigns/thanks/stats", &shop.beta).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let missing = shop.get("/v1/campaigns/nope/stats", &shop.alpha).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+
+    // Activating through the API records the start.
+    let started = shop
+        .action("/v1/campaigns/thanks/activate", &shop.alpha)
+        .await;
+    assert_eq!(started.status, StatusCode::OK, "{}", started.body);
+    let at = started.body["started_at"].as_str().unwrap().to_string();
+    let paused = shop.action("/v1/campaigns/thanks/pause", &shop.alpha).await;
+    let resumed = shop
+        .action("/v1/campaigns/thanks/resume", &shop.alpha)
+        .await;
+    assert_eq!(paused.body["started_at"], at);
+    assert_eq!(resumed.body["started_at"], at, "the first start is kept");
+}
