@@ -8,6 +8,7 @@ pub mod body;
 mod campaigns;
 mod customers;
 mod inserts;
+mod preview;
 pub mod problem;
 mod settings;
 mod stats;
@@ -40,6 +41,7 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
             get(campaigns::list::<S>).post(campaigns::create::<S>),
         )
         .route("/v1/campaigns/validate", post(campaigns::validate::<S>))
+        .route("/v1/campaigns/preview", post(preview::unsaved::<S>))
         .route(
             "/v1/campaigns/{id}",
             get(campaigns::get::<S>)
@@ -54,6 +56,7 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route("/v1/campaigns/{id}/pause", post(campaigns::pause::<S>))
         .route("/v1/campaigns/{id}/archive", post(campaigns::archive::<S>))
         .route("/v1/campaigns/{id}/stats", get(stats::get::<S>))
+        .route("/v1/campaigns/{id}/preview", post(preview::stored::<S>))
         .route(
             "/v1/settings",
             get(settings::get::<S>).put(settings::replace::<S>),

@@ -15,6 +15,7 @@ pub mod message;
 pub mod money;
 pub mod order;
 pub mod ports;
+pub mod preview;
 pub mod process;
 pub mod profile;
 pub mod redemption;

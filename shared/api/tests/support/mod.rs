@@ -26,6 +26,8 @@ macro_rules! every_scenario {
             one_merchant_never_sees_or_changes_another_merchants_customers,
             campaign_stats_count_exposures_redemptions_and_the_lift,
             stats_refuse_a_bad_window_and_another_merchants_campaign,
+            a_draft_is_previewed_on_the_latest_orders_and_nothing_is_written,
+            previews_refuse_bad_input_and_see_only_the_callers_orders,
         );
     };
 }

@@ -250,3 +250,189 @@ pub async fn stats_refuse_a_bad_window_and_another_merchants_campaign<
     assert_eq!(paused.body["started_at"], at);
     assert_eq!(resumed.body["started_at"], at, "the first start is kept");
 }
+
+/// Twelve September orders of six customers, the first two older than a preview of ten
+/// reaches; c5's second order ships from a centre that stocks no inserts.
+async fn twelve_orders<S: packwise_api::ApiStore + Clone>(shop: &Shop<S>) {
+    let orders = Orders::new(shop);
+    let plan = [
+        "c1", "c2", "c3", "c1", "c2", "c4", "c1", "c3", "c5", "c6", "c4", "c5",
+    ];
+    for (i, customer) in plan.iter().enumerate() {
+        let at = format!("2026-09-{:02}T10:00:00Z", i + 1);
+        let mut o = order("alpha", &format!("O{}", i + 1), customer, &at, "25.00");
+        if i == 11 {
+            o.fulfillment_centre = "LON1".into();
+        }
+        orders.process(&o).await;
+    }
+}
+
+fn loyal(budget: u64) -> serde_json::Value {
+    json!({
+        "id": "loyal", "name": "Loyal thanks", "priority": 10,
+        "condition": "customer.orders_before >= 1", "exclusive_group": "coupon",
+        "budget": budget, "frequency_cap": {"max": 1, "window_days": 30},
+        "actions": {
+            "inserts": [{"sku": "CARD-THANKS"}],
+            "coupon": {"value": {"kind": "percent", "percent": "15"},
+                       "expires_in_days": 30, "prefix": "LOYAL"},
+            "message": {"templates": {"en": "Thanks for coming back, {{ first_name }}!"}}
+        }
+    })
+}
+
+/// Everything a preview could change if it wrote.
+async fn state<S: packwise_api::ApiStore>(shop: &Shop<S>) -> String {
+    let store = &*shop.store;
+    let mut seen = Vec::new();
+    for campaign in ["loyal", "welcome"] {
+        seen.push(format!(
+            "{:?}",
+            store.counters("alpha", campaign).await.unwrap()
+        ));
+    }
+    seen.push(format!("{:?}", store.inserts("alpha").await.unwrap()));
+    for c in 1..=6 {
+        let customer = format!("c{c}");
+        seen.push(format!(
+            "{:?}",
+            store.profile("alpha", &customer).await.unwrap()
+        ));
+        seen.push(format!(
+            "{:?}",
+            store.history("alpha", &customer).await.unwrap()
+        ));
+    }
+    seen.push(format!("{:?}", store.campaigns("alpha").await.unwrap()));
+    seen.join("\n")
+}
+
+pub async fn a_draft_is_previewed_on_the_latest_orders_and_nothing_is_written<
+    S: packwise_api::ApiStore + Clone,
+>(
+    shop: Shop<S>,
+) {
+    running(
+        &*shop.store,
+        "alpha",
+        json!({
+            "id": "welcome", "name": "Welcome", "status": "active", "priority": 50,
+            "condition": "customer.first_order", "exclusive_group": "coupon",
+            "actions": {"coupon": {"value": {"kind": "percent", "percent": "10"},
+                                   "expires_in_days": 60, "prefix": "WELCOME"}}
+        }),
+    )
+    .await;
+    twelve_orders(&shop).await;
+    let created = shop.post("/v1/campaigns", &shop.alpha, loyal(5)).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let before = state(&shop).await;
+
+    let answer = shop
+        .action("/v1/campaigns/loyal/preview?orders=10", &shop.alpha)
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let p = &answer.body;
+    assert_eq!(p["campaign"], "loyal");
+    assert_eq!(p["orders"], 10);
+    assert_eq!(p["first_order_at"], "2026-09-03T10:00:00Z");
+    assert_eq!(p["last_order_at"], "2026-09-12T10:00:00Z");
+    // Repeat orders in reach: O4 (c1), O5 (c2), O7 (c1 again, 3 days after the
+    // campaign's touch on O4: capped), O8 (c3), O11 (c4), O12 (c5).
+    assert_eq!(p["matched"], 6, "{p}");
+    assert_eq!(p["applied"], 5);
+    assert_eq!(p["held_out"], 0);
+    assert_eq!(p["suppressed"], json!({"frequency_cap": 1}));
+    assert_eq!(p["not_matched"], 4);
+    assert_eq!(p["errors"], 0);
+    assert_eq!(
+        p["actions_skipped"],
+        json!({"out_of_stock": 1}),
+        "LON1 stocks no cards"
+    );
+    assert_eq!(
+        p["centres"],
+        json!({"BER1": {"inserts": {"CARD-THANKS": 4}, "coupons": 4},
+               "LON1": {"inserts": {}, "coupons": 1}})
+    );
+    let samples = p["samples"].as_array().unwrap();
+    let ids: Vec<&str> = samples
+        .iter()
+        .map(|s| s["order_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        ["O4", "O5", "O8", "O11", "O12"],
+        "applied orders first"
+    );
+    let first = &samples[0];
+    assert_eq!(first["explanation"]["verdict"], "applied");
+    assert_eq!(first["inserts"], json!(["CARD-THANKS"]));
+    assert!(
+        first["coupon"]["code"]
+            .as_str()
+            .unwrap()
+            .starts_with("LOYAL-")
+    );
+    assert_eq!(first["message"], "Thanks for coming back, Sam!");
+    assert_eq!(state(&shop).await, before, "a preview writes nothing");
+
+    // A change not saved yet: a budget of two stops every match after the second.
+    let unsaved = shop
+        .post("/v1/campaigns/preview?orders=10", &shop.alpha, loyal(2))
+        .await;
+    assert_eq!(unsaved.status, StatusCode::OK, "{}", unsaved.body);
+    assert_eq!(unsaved.body["applied"], 2);
+    assert_eq!(
+        unsaved.body["suppressed"],
+        json!({"budget": 4}),
+        "a spent budget is the limit named, before the frequency cap"
+    );
+    let everything = shop
+        .action("/v1/campaigns/loyal/preview", &shop.alpha)
+        .await;
+    assert_eq!(everything.body["orders"], 12, "all there are, up to 200");
+    assert_eq!(state(&shop).await, before);
+}
+
+pub async fn previews_refuse_bad_input_and_see_only_the_callers_orders<
+    S: packwise_api::ApiStore + Clone,
+>(
+    shop: Shop<S>,
+) {
+    twelve_orders(&shop).await;
+    let created = shop.post("/v1/campaigns", &shop.alpha, loyal(5)).await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    for bad in ["orders=0", "orders=1001", "orders=ten", "limit=5"] {
+        let answer = shop
+            .action(&format!("/v1/campaigns/loyal/preview?{bad}"), &shop.alpha)
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_eq!(answer.body["type"], "/problems/invalid-query");
+    }
+    let mut broken = loyal(5);
+    broken["condition"] = json!("customer.orders_before >=");
+    broken["actions"]["inserts"] = json!([{"sku": "NO-SUCH-CARD"}]);
+    let refused = shop
+        .post("/v1/campaigns/preview", &shop.alpha, broken)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        refused.fields(),
+        ["condition", "actions.inserts[0].sku"],
+        "{}",
+        refused.body
+    );
+    let theirs = shop.action("/v1/campaigns/loyal/preview", &shop.beta).await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let own = shop
+        .post("/v1/campaigns/preview", &shop.beta, loyal(5))
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert_eq!(
+        own.body["orders"], 0,
+        "beta has no orders; alpha's are not read"
+    );
+    assert_eq!(own.body["samples"], json!([]));
+}
