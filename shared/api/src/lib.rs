@@ -8,6 +8,7 @@ pub mod body;
 mod campaigns;
 mod customers;
 mod inserts;
+mod low_stock;
 mod preview;
 pub mod problem;
 mod settings;
@@ -62,6 +63,7 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
             get(settings::get::<S>).put(settings::replace::<S>),
         )
         .route("/v1/inserts", get(inserts::list::<S>))
+        .route("/v1/low-stock", get(low_stock::get::<S>))
         .route(
             "/v1/inserts/{sku}",
             get(inserts::get::<S>).put(inserts::put::<S>),

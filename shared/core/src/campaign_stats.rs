@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::campaign::Campaign;
+use crate::history_walk::walk;
 use crate::lift::{Group, Lift, LiftCounter, LiftOrder};
 use crate::money::Currency;
 use crate::ports::{
@@ -17,10 +18,6 @@ use crate::ports::{
     StoreResult,
 };
 use crate::redemption::from_minor_units;
-
-/// Segments the history is walked in at once: enough to overlap DynamoDB's round trips,
-/// few enough to stay polite to the table.
-const SEGMENTS: u32 = 4;
 
 /// The most a stats window may span, in days.
 pub const MAX_WINDOW_DAYS: u32 = 365;
@@ -99,31 +96,6 @@ fn lift_order<'a>(order: &'a CustomerOrder, campaign: &str) -> LiftOrder<'a> {
         order_id: &order.order.order_id,
         exposure: exposure(order, campaign),
     }
-}
-
-/// Walks the merchant's orders since `since` in `SEGMENTS` segments at once, giving each
-/// page's orders to `add` (which must not hold its lock across pages).
-async fn walk<S: OrderStore>(
-    store: &S,
-    merchant: &str,
-    since: Option<DateTime<Utc>>,
-    add: &(dyn Fn(&[CustomerOrder]) + Sync),
-) -> StoreResult<()> {
-    let segments = (0..SEGMENTS).map(|segment| async move {
-        let mut cursor: Option<String> = None;
-        loop {
-            let page = store
-                .history_page(merchant, segment, SEGMENTS, since, cursor.as_deref())
-                .await?;
-            add(&page.orders);
-            match page.next {
-                Some(next) => cursor = Some(next),
-                None => return StoreResult::Ok(()),
-            }
-        }
-    });
-    futures_util::future::try_join_all(segments).await?;
-    Ok(())
 }
 
 /// The campaign's stats as of `as_of`, with the repeat-purchase rate over `window`.

@@ -7,6 +7,7 @@ pub mod campaign_set;
 pub mod campaign_stats;
 pub mod codes;
 pub mod decide;
+pub mod history_walk;
 pub mod insert;
 pub mod instruction;
 pub mod lift;
@@ -23,6 +24,7 @@ pub mod samples;
 pub mod schema;
 pub mod settings;
 pub mod similar;
+pub mod stock_report;
 pub mod targeting;
 pub mod validation;
 

@@ -28,6 +28,7 @@ macro_rules! every_scenario {
             stats_refuse_a_bad_window_and_another_merchants_campaign,
             a_draft_is_previewed_on_the_latest_orders_and_nothing_is_written,
             previews_refuse_bad_input_and_see_only_the_callers_orders,
+            inserts_running_low_are_reported_from_the_last_week_of_parcels,
         );
     };
 }

@@ -436,3 +436,56 @@ pub async fn previews_refuse_bad_input_and_see_only_the_callers_orders<
     );
     assert_eq!(own.body["samples"], json!([]));
 }
+
+pub async fn inserts_running_low_are_reported_from_the_last_week_of_parcels<
+    S: packwise_api::ApiStore + Clone,
+>(
+    shop: Shop<S>,
+) {
+    for (sku, stock, threshold) in [
+        ("CARD-FAST", json!({"BER1": 10, "LON1": 50}), 2),
+        ("CARD-SLOW", json!({"BER1": 1}), 1),
+    ] {
+        let body = super::insert(sku, stock, threshold);
+        let put = shop
+            .put(&format!("/v1/inserts/{sku}"), &shop.alpha, body, None)
+            .await;
+        assert!(put.status.is_success(), "{}", put.body);
+    }
+    running(
+        &*shop.store,
+        "alpha",
+        json!({"id": "fast", "name": "Fast card", "status": "active",
+               "actions": {"inserts": [{"sku": "CARD-FAST"}]}}),
+    )
+    .await;
+    // Seven parcels from BER1, one of them eight days ago: six count as last week's pace.
+    let orders = Orders::new(&shop);
+    let now = chrono::Utc::now();
+    for (i, hours_ago) in [8 * 24, 100, 80, 60, 40, 20, 2].into_iter().enumerate() {
+        let at = (now - chrono::Duration::hours(hours_ago)).to_rfc3339();
+        let o = order("alpha", &format!("L{i}"), &format!("c{i}"), &at, "10.00");
+        let instruction = orders.process(&o).await;
+        assert_eq!(instruction.inserts.len(), 1);
+    }
+
+    let report = shop.get("/v1/low-stock", &shop.alpha).await;
+    assert_eq!(report.status, StatusCode::OK, "{}", report.body);
+    let items = report.body["items"].as_array().unwrap();
+    let rows: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i["sku"].as_str().unwrap(), i["centre"].as_str().unwrap()))
+        .collect();
+    assert_eq!(rows, [("CARD-FAST", "BER1"), ("CARD-SLOW", "BER1")]);
+    let fast = &items[0];
+    assert_eq!(fast["stock"], 3);
+    assert_eq!(fast["used_last_7_days"], 6);
+    assert_eq!(fast["days_left"], 3.5, "3 units at 6 a week");
+    assert_eq!(fast["reasons"], json!(["runs_out_within_a_week"]));
+    assert_eq!(items[1]["reasons"], json!(["at_or_below_threshold"]));
+    assert_eq!(items[1]["days_left"], json!(null));
+
+    let theirs = shop.get("/v1/low-stock", &shop.beta).await;
+    assert_eq!(theirs.status, StatusCode::OK);
+    assert_eq!(theirs.body["items"], json!([]), "beta's own inserts only");
+}
