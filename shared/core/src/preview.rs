@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use crate::campaign::{Campaign, CampaignStatus, Schedule};
 use crate::campaign_set::CampaignSet;
-use crate::decide::{DecisionInput, Explanation, Verdict, decide};
+use crate::decide::{Explanation, Verdict};
 use crate::instruction::CouponToPrint;
 use crate::ports::{ConfigStore, CustomerOrder, OrderStore, StoreError};
 use crate::profile::{CustomerProfile, OrderSummary, Touch};
@@ -221,16 +221,7 @@ impl Run {
                 .copied()
                 .unwrap_or(0);
         }
-        let decision = decide(&DecisionInput {
-            order,
-            profile,
-            set,
-            stock: &ctx.stock,
-            issued: &ctx.issued,
-            similar: &ctx.similar,
-            explain: true,
-            now: order.placed_at,
-        });
+        let decision = crate::process::decide_as_of(order, profile, set, &ctx, true);
         let effects = &decision.effects;
         self.issued += effects.applied.iter().filter(|c| **c == id).count() as u64;
         for touch in effects.touches.iter().filter(|t| t.campaign == id) {

@@ -317,6 +317,18 @@ fn decide_for(order: &Order, set: &CampaignSet, ctx: &OrderContext, explain: boo
             &new_customer
         }
     };
+    decide_as_of(order, profile, set, ctx, explain)
+}
+
+/// The decision for an order with the customer's `profile` as it stood before it, and
+/// the rest of what the order's read gave: as the order was placed.
+pub(crate) fn decide_as_of(
+    order: &Order,
+    profile: &CustomerProfile,
+    set: &CampaignSet,
+    ctx: &OrderContext,
+    explain: bool,
+) -> Decision {
     decide(&DecisionInput {
         order,
         profile,

@@ -35,6 +35,25 @@ pub(crate) fn to_sql_int(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
+/// Runs a query selecting one record's `doc` by its merchant and key and decodes it,
+/// naming a corrupt one by `name()`: how every read of one document reads.
+pub(crate) fn decode_row<T: DeserializeOwned>(
+    conn: &rusqlite::Connection,
+    query: &str,
+    merchant_and_key: [&str; 2],
+    name: impl FnOnce() -> String,
+) -> StoreResult<Option<T>> {
+    use rusqlite::OptionalExtension;
+    conn.prepare_cached(query)
+        .and_then(|mut stmt| {
+            stmt.query_row(merchant_and_key, |row| row.get::<_, String>(0))
+                .optional()
+        })
+        .map_err(crate::sql_error::sql)?
+        .map(|doc| decode(&doc, name))
+        .transpose()
+}
+
 /// Runs a query selecting `(key, doc)` rows and decodes each document, naming a corrupt
 /// one by `name(key)`: how every listing of documents reads.
 pub(crate) fn decode_rows<T: DeserializeOwned>(

@@ -12,9 +12,9 @@ use packwise_core::ports::{
 };
 use packwise_core::profile::OrderSummary;
 use packwise_core::similar::SimilarItems;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
-use crate::codec::{count, decode, decode_rows, encode};
+use crate::codec::{count, decode_row, decode_rows, encode};
 use crate::records;
 use crate::sql_error::sql;
 use crate::store::SqliteStore;
@@ -141,20 +141,17 @@ impl OrderStore for SqliteStore {
     }
 }
 
-/// Units of an insert at a centre; a centre that stocks none has no row.
 fn similar_items(
     conn: &Connection,
     merchant: &str,
     sku: &str,
 ) -> StoreResult<Option<SimilarItems>> {
-    conn.prepare_cached("SELECT doc FROM similar_items WHERE merchant = ?1 AND sku = ?2")
-        .and_then(|mut stmt| {
-            stmt.query_row([merchant, sku], |row| row.get::<_, String>(0))
-                .optional()
-        })
-        .map_err(sql)?
-        .map(|doc| decode(&doc, || format!("similar items {merchant}/{sku}")))
-        .transpose()
+    decode_row(
+        conn,
+        "SELECT doc FROM similar_items WHERE merchant = ?1 AND sku = ?2",
+        [merchant, sku],
+        || format!("similar items {merchant}/{sku}"),
+    )
 }
 
 fn load_in(tx: &Connection, keys: &OrderKeys<'_>) -> StoreResult<OrderContext> {

@@ -7,7 +7,7 @@ use packwise_core::ports::{ProcessedOrder, StoreResult};
 use packwise_core::profile::OrderSummary;
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::codec::{count, decode, encode, to_sql_int};
+use crate::codec::{count, decode_row, encode, to_sql_int};
 use crate::sql_error::sql;
 
 fn profile_key(merchant: &str, customer: &str) -> String {
@@ -19,14 +19,12 @@ pub(crate) fn profile(
     merchant: &str,
     customer: &str,
 ) -> StoreResult<Option<CustomerProfile>> {
-    conn.prepare_cached("SELECT doc FROM profiles WHERE merchant = ?1 AND customer = ?2")
-        .and_then(|mut stmt| {
-            stmt.query_row([merchant, customer], |row| row.get::<_, String>(0))
-                .optional()
-        })
-        .map_err(sql)?
-        .map(|doc| decode(&doc, || profile_key(merchant, customer)))
-        .transpose()
+    decode_row(
+        conn,
+        "SELECT doc FROM profiles WHERE merchant = ?1 AND customer = ?2",
+        [merchant, customer],
+        || profile_key(merchant, customer),
+    )
 }
 
 /// The version alone, so a commit's check does not depend on decoding the document.
@@ -134,14 +132,12 @@ pub(crate) fn coupon(
     merchant: &str,
     code: &str,
 ) -> StoreResult<Option<IssuedCoupon>> {
-    conn.prepare_cached("SELECT doc FROM coupons WHERE merchant = ?1 AND code = ?2")
-        .and_then(|mut stmt| {
-            stmt.query_row([merchant, code], |row| row.get::<_, String>(0))
-                .optional()
-        })
-        .map_err(sql)?
-        .map(|doc| decode(&doc, || format!("coupon {merchant}/{code}")))
-        .transpose()
+    decode_row(
+        conn,
+        "SELECT doc FROM coupons WHERE merchant = ?1 AND code = ?2",
+        [merchant, code],
+        || format!("coupon {merchant}/{code}"),
+    )
 }
 
 pub(crate) fn put_coupon(conn: &Connection, coupon: &IssuedCoupon) -> StoreResult<()> {
@@ -158,12 +154,10 @@ pub(crate) fn processed(
     merchant: &str,
     order_id: &str,
 ) -> StoreResult<Option<ProcessedOrder>> {
-    conn.prepare_cached("SELECT doc FROM processed_orders WHERE merchant = ?1 AND order_id = ?2")
-        .and_then(|mut stmt| {
-            stmt.query_row([merchant, order_id], |row| row.get::<_, String>(0))
-                .optional()
-        })
-        .map_err(sql)?
-        .map(|doc| decode(&doc, || format!("processed order {merchant}/{order_id}")))
-        .transpose()
+    decode_row(
+        conn,
+        "SELECT doc FROM processed_orders WHERE merchant = ?1 AND order_id = ?2",
+        [merchant, order_id],
+        || format!("processed order {merchant}/{order_id}"),
+    )
 }
