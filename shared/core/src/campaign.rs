@@ -6,11 +6,14 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::money::Currency;
 use crate::validation::{Invalid, Problems};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignStatus {
     /// Saved but not running: new campaigns start here unless they say otherwise.
@@ -44,7 +47,7 @@ impl CampaignStatus {
 }
 
 /// A campaign as the merchant writes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
@@ -81,7 +84,7 @@ fn always() -> String {
     "true".to_string()
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,7 +99,7 @@ impl Schedule {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CapScope {
     /// Counts touches of this campaign only.
@@ -105,7 +108,7 @@ pub enum CapScope {
     Group,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrequencyCap {
     /// At most this many touches per customer...
@@ -120,7 +123,7 @@ fn campaign_scope() -> CapScope {
     CapScope::Campaign
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actions {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -155,7 +158,7 @@ impl Actions {
 
 /// Add an insert, named by `sku` or chosen by a `pick` rule; if it is out of stock at the
 /// order's centre, add `fallback` instead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InsertAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,7 +169,7 @@ pub struct InsertAction {
     pub fallback: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InsertRule {
     /// The sample insert whose `sample_category` is the customer's most-bought category.
@@ -175,7 +178,10 @@ pub enum InsertRule {
     BasketGuides,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// What a coupon takes off, by `kind`.
+// Unknown fields are refused in every variant; the OpenAPI document cannot say so, as
+// utoipa marks no enum variant `additionalProperties: false` (the JSON Schema does).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CouponValue {
     Percent {
@@ -190,7 +196,7 @@ pub enum CouponValue {
     FreeShipping,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CouponAction {
     pub value: CouponValue,
@@ -204,7 +210,7 @@ pub struct CouponAction {
     pub min_spend: Option<Decimal>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommendAction {
     pub count: u8,
@@ -218,13 +224,13 @@ fn default_per_category() -> u8 {
 }
 
 /// A message per locale (`en`, `de-DE`...), as a template: `Hi {{ first_name }}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageAction {
     pub templates: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Packaging {
     pub box_type: String,
