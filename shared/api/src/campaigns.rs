@@ -70,7 +70,7 @@ async fn check<S: ApiStore>(store: &S, merchant: &str, campaign: &Campaign) -> A
     operation_id = "create_campaign",
     summary = "Create a campaign",
     description = "Validated like `validate`; saved at version 1. `version` in the body is ignored.",
-    request_body = Campaign,
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
     responses(
         (status = 201, description = "Created", body = Campaign, headers(
             ("ETag" = String, description = "The campaign's version, quoted (`\"1\"`)"),
@@ -110,7 +110,7 @@ pub async fn create<S: ApiStore>(
     tag = "campaigns",
     operation_id = "get_campaign",
     summary = "Read a campaign",
-    params(("id" = String, Path, description = "The campaign's id")),
+    params(("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id")),
     responses(
         (status = 200, description = "The campaign", body = Campaign, headers(
             ("ETag" = String, description = "The campaign's version, quoted: send it as `If-Match` to change it"),
@@ -227,10 +227,10 @@ fn stale(id: &str, sent: u64, current: u64) -> Problem {
     summary = "Replace a campaign at the version read",
     description = "The body's `id` must be the path's; `version` in the body is ignored.",
     params(
-        ("id" = String, Path, description = "The campaign's id"),
-        ("If-Match" = String, Header, description = "The `ETag` of the campaign as read"),
+        ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
+        ("If-Match" = String, Header, example = "\"1\"", description = "The `ETag` of the campaign as read"),
     ),
-    request_body = Campaign,
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
     responses(
         (status = 200, description = "Replaced", body = Campaign, headers(
             ("ETag" = String, description = "The campaign's new version, quoted"),
@@ -283,7 +283,7 @@ pub struct Valid {
     tag = "campaigns",
     operation_id = "validate_campaign",
     summary = "Check a campaign without saving it",
-    request_body = Campaign,
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
     responses(
         (status = 200, description = "No problems", body = Valid),
         (status = 422, description = "Every problem of the campaign", body = Problem, content_type = PROBLEM),
@@ -348,7 +348,7 @@ fn status_name(s: CampaignStatus) -> &'static str {
     summary = "Delete a draft",
     description = "A campaign that ever ran is archived instead.",
     params(
-        ("id" = String, Path, description = "The campaign's id"),
+        ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
         ("If-Match" = Option<String>, Header, nullable = false, description = "The `ETag` read; when sent, it must be the current one"),
     ),
     responses(
@@ -393,7 +393,7 @@ macro_rules! status_action {
             summary = $summary,
             description = "Draft → active ⇄ paused → archived; an archived campaign stays archived.",
             params(
-                ("id" = String, Path, description = "The campaign's id"),
+                ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
                 ("If-Match" = Option<String>, Header, nullable = false, description = "The `ETag` read; when sent, it must be the current one"),
             ),
             responses(

@@ -100,7 +100,7 @@ impl From<CustomerProfile> for CustomerView {
     tag = "customers",
     operation_id = "get_customer",
     summary = "Read the profile campaigns target on",
-    params(("id" = String, Path, description = "The customer's id, as orders carry it")),
+    params(("id" = String, Path, example = crate::openapi::examples::customer_id, description = "The customer's id, as orders carry it")),
     responses(
         (status = 200, description = "The profile", body = CustomerView),
         (status = 404, description = "No such customer", body = Problem, content_type = PROBLEM),
@@ -129,8 +129,8 @@ pub async fn get<S: ApiStore>(
     operation_id = "put_customer_attributes",
     summary = "Set a customer's attributes",
     description = "Attributes left out stay as they are; a customer without orders yet gets a profile.",
-    params(("id" = String, Path, description = "The customer's id, as orders carry it")),
-    request_body = CustomerAttributes,
+    params(("id" = String, Path, example = crate::openapi::examples::customer_id, description = "The customer's id, as orders carry it")),
+    request_body(content = CustomerAttributes, example = crate::openapi::examples::attributes),
     responses(
         (status = 200, description = "The profile with the attributes set", body = CustomerView),
         (status = 422, description = "Every problem of the id and the attributes", body = Problem, content_type = PROBLEM),
@@ -296,7 +296,7 @@ fn field_error(field: &str, message: &str) -> FieldError {
     operation_id = "put_customer_attributes_in_bulk",
     summary = "Set the attributes of many customers at once",
     description = "Valid rows are written and invalid ones (and repeats of a customer) reported, each with its problems. Sending a request again is safe: attributes are set, not added.",
-    request_body = Bulk,
+    request_body(content = Bulk, example = crate::openapi::examples::attributes_in_bulk),
     responses(
         (status = 200, description = "One result per row, in the order sent", body = BulkResult),
         (status = 422, description = "No rows, or more than 1,000: nothing written", body = Problem, content_type = PROBLEM),

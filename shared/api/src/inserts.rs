@@ -68,7 +68,7 @@ async fn find<S: ApiStore>(store: &S, merchant: &str, sku: &str) -> ApiResult<Op
     tag = "inserts",
     operation_id = "get_insert",
     summary = "Read an insert with its stock per centre",
-    params(("sku" = String, Path, description = "The insert's SKU")),
+    params(("sku" = String, Path, example = crate::openapi::examples::insert_sku, description = "The insert's SKU")),
     responses(
         (status = 200, description = "The insert", body = Insert),
         (status = 404, description = "No such insert", body = Problem, content_type = PROBLEM),
@@ -95,8 +95,8 @@ pub async fn get<S: ApiStore>(
     operation_id = "put_insert",
     summary = "Create or replace an insert and its stock",
     description = "Stock is set as given. The body's `sku` must be the path's.",
-    params(("sku" = String, Path, description = "The insert's SKU")),
-    request_body = Insert,
+    params(("sku" = String, Path, example = crate::openapi::examples::insert_sku, description = "The insert's SKU")),
+    request_body(content = Insert, example = crate::openapi::examples::insert),
     responses(
         (status = 200, description = "Replaced", body = Insert),
         (status = 201, description = "Created", body = Insert, headers(

@@ -238,3 +238,85 @@ fn problem_response(description: &str, header: Option<(&str, &str)>) -> Response
     }
     response.build()
 }
+
+/// The examples the document shows: a campaign that gives the example insert, that
+/// insert, settings and a customer's attributes. Each is accepted as it stands (a test
+/// sends them), and `scripts/schemathesis` stores them first, so requests generated from
+/// the document reach a stored campaign, insert and customer.
+pub mod examples {
+    use serde_json::{Value, json};
+
+    const CAMPAIGN: &str = "thank-you";
+    const INSERT: &str = "CARD-THANKS";
+    const CUSTOMER: &str = "c-1001";
+
+    pub fn campaign_id() -> &'static str {
+        CAMPAIGN
+    }
+
+    pub fn insert_sku() -> &'static str {
+        INSERT
+    }
+
+    pub fn customer_id() -> &'static str {
+        CUSTOMER
+    }
+
+    pub fn campaign() -> Value {
+        json!({
+            "id": CAMPAIGN,
+            "name": "Thank-you card and 10 % off from 50 EUR",
+            "priority": 10,
+            "condition": "order.total >= 50.0",
+            "actions": {
+                "inserts": [{"sku": INSERT}],
+                "coupon": {
+                    "value": {"kind": "percent", "percent": "10"},
+                    "expires_in_days": 30,
+                    "prefix": "THANKS",
+                },
+            },
+            "holdout_percent": "5",
+        })
+    }
+
+    pub fn insert() -> Value {
+        json!({
+            "sku": INSERT,
+            "name": "Thank-you card",
+            "kind": "thank_you_card",
+            "weight_grams": 10,
+            "format": "flat",
+            "stock": {"BER1": 500, "LEJ1": 40},
+            "low_stock_threshold": 50,
+        })
+    }
+
+    pub fn settings() -> Value {
+        json!({
+            "name": "Tea Shop",
+            "default_locale": "en",
+            "default_currency": "EUR",
+            "max_inserts_per_package": 3,
+            "free_shipping_threshold": "49.00",
+        })
+    }
+
+    pub fn attributes() -> Value {
+        json!({
+            "tags": ["vip", "tea-lover"],
+            "nps": {"score": 9, "at": "2026-01-15T10:00:00Z"},
+            "birthday": "1990-05-17",
+            "locale": "de-DE",
+        })
+    }
+
+    pub fn attributes_in_bulk() -> Value {
+        json!({
+            "customers": [
+                {"id": CUSTOMER, "tags": ["vip"]},
+                {"id": "c-1002", "locale": "en", "birthday": "1985-11-02"},
+            ]
+        })
+    }
+}

@@ -42,7 +42,7 @@ pub async fn get<S: ApiStore>(
     operation_id = "replace_settings",
     summary = "Replace the caller's merchant settings",
     description = "`coupon_secret` left out or sent back as `********` keeps the stored one. `merchant` may be left out; any other merchant than the caller's is refused.",
-    request_body = SettingsUpdate,
+    request_body(content = SettingsUpdate, example = crate::openapi::examples::settings),
     responses(
         (status = 200, description = "The settings as stored", body = MerchantSettings),
         (status = 422, description = "Every problem of the settings", body = Problem, content_type = PROBLEM),

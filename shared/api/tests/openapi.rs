@@ -9,8 +9,10 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use packwise_core::api_key;
+use packwise_core::ports::{ConfigStore, KeyStore};
 use packwise_embedded::SqliteStore;
-use serde_json::Value;
+use serde_json::{Value, json};
 use tower::ServiceExt;
 
 fn checked_in() -> PathBuf {
@@ -79,6 +81,10 @@ async fn send(app: &axum::Router, method: Method, uri: &str) -> (StatusCode, Str
         .uri(uri)
         .body(Body::empty())
         .unwrap();
+    answer(app, req).await
+}
+
+async fn answer(app: &axum::Router, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
     let response = app.clone().oneshot(req).await.unwrap();
     let status = response.status();
     let content_type = response
@@ -141,4 +147,87 @@ async fn every_documented_operation_is_routed_and_needs_a_key() {
         }
     }
     assert!(operations >= 19, "{operations} operations documented");
+}
+
+/// The request body example of an operation, and the example of each of its parameters.
+fn examples(doc: &Value, path: &str, method: &str) -> (Value, Vec<(String, String)>) {
+    let operation = &doc["paths"][path][method];
+    let body = operation["requestBody"]["content"]["application/json"]["example"].clone();
+    let params = operation["parameters"]
+        .as_array()
+        .map(|params| {
+            params
+                .iter()
+                .filter_map(|p| {
+                    let example = p["example"].as_str()?;
+                    Some((p["name"].as_str().unwrap().to_string(), example.to_string()))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    (body, params)
+}
+
+/// The document's examples are requests the API accepts, sent in the order a merchant
+/// would: settings, the insert, the campaign that gives it, then customers.
+#[tokio::test]
+async fn the_documents_examples_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = SqliteStore::open(&dir.path().join("packwise.db")).unwrap();
+    let settings = serde_json::from_value(json!({
+        "merchant": "tea", "name": "Tea", "default_locale": "en",
+        "default_currency": "EUR", "coupon_secret": "a-secret-of-sixteen-chars"
+    }))
+    .unwrap();
+    store.put_settings(&settings).await.unwrap();
+    let issued = api_key::issue("tea", None, [7; 32], chrono::Utc::now());
+    store.put_api_key(&issued.key).await.unwrap();
+    let app = packwise_api::router(Arc::new(store));
+    let doc = document();
+    let steps = [
+        ("/v1/settings", "put", StatusCode::OK),
+        ("/v1/inserts/{sku}", "put", StatusCode::CREATED),
+        ("/v1/inserts/{sku}", "get", StatusCode::OK),
+        ("/v1/campaigns/validate", "post", StatusCode::OK),
+        ("/v1/campaigns", "post", StatusCode::CREATED),
+        ("/v1/campaigns/{id}", "get", StatusCode::OK),
+        ("/v1/campaigns/{id}", "put", StatusCode::OK),
+        ("/v1/campaigns/{id}/activate", "post", StatusCode::OK),
+        ("/v1/customers/{id}/attributes", "put", StatusCode::OK),
+        ("/v1/customers/attributes:bulk", "post", StatusCode::OK),
+        ("/v1/customers/{id}", "get", StatusCode::OK),
+    ];
+    for (path, method, expected) in steps {
+        let (body, params) = examples(&doc, path, method);
+        let mut uri = path.to_string();
+        let mut req = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .header(header::AUTHORIZATION, format!("Bearer {}", issued.token));
+        for (name, example) in params {
+            if uri.contains(&format!("{{{name}}}")) {
+                uri = uri.replace(&format!("{{{name}}}"), &example);
+            } else {
+                req = req.header(name.as_str(), example);
+            }
+        }
+        let req = if body.is_null() {
+            req.uri(&uri).body(Body::empty())
+        } else {
+            req.uri(&uri)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+        }
+        .unwrap();
+        let (status, _, answer) = answer(&app, req).await;
+        assert_eq!(
+            status,
+            expected,
+            "{method} {uri}: {}",
+            String::from_utf8_lossy(&answer)
+        );
+        if path == "/v1/customers/attributes:bulk" {
+            let result: Value = serde_json::from_slice(&answer).unwrap();
+            assert_eq!(result["invalid"], 0, "{result}");
+        }
+    }
 }
