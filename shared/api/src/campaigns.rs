@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -12,7 +12,7 @@ use packwise_core::campaign::{Campaign, CampaignStatus};
 use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
-use crate::body::{JsonBody, QueryParams};
+use crate::body::{JsonBody, PathParam, QueryParams};
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
@@ -121,7 +121,7 @@ pub async fn create<S: ApiStore>(
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Response> {
     Ok(with_etag(
         StatusCode::OK,
@@ -235,7 +235,7 @@ fn stale(id: &str, sent: u64, current: u64) -> Problem {
         (status = 200, description = "Replaced", body = Campaign, headers(
             ("ETag" = String, description = "The campaign's new version, quoted"),
         )),
-        (status = 400, description = "A malformed body or `If-Match`", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "A malformed body, path or `If-Match`", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
         (status = 412, description = "The campaign changed since it was read", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Every problem of the campaign", body = Problem, content_type = PROBLEM),
@@ -245,7 +245,7 @@ fn stale(id: &str, sent: u64, current: u64) -> Problem {
 pub async fn replace<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     headers: HeaderMap,
     JsonBody(mut campaign): JsonBody<Campaign>,
 ) -> ApiResult<Response> {
@@ -353,7 +353,7 @@ fn status_name(s: CampaignStatus) -> &'static str {
     ),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 400, description = "A malformed `If-Match`", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "A malformed path or `If-Match`", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
         (status = 409, description = "The campaign is not a draft", body = Problem, content_type = PROBLEM),
         (status = 412, description = "The campaign changed since it was read", body = Problem, content_type = PROBLEM),
@@ -362,7 +362,7 @@ fn status_name(s: CampaignStatus) -> &'static str {
 pub async fn delete<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let campaign = find(&*store, &merchant, &id).await?;
@@ -400,7 +400,7 @@ macro_rules! status_action {
                 (status = 200, description = "The campaign at its new version", body = Campaign, headers(
                     ("ETag" = String, description = "The campaign's new version, quoted"),
                 )),
-                (status = 400, description = "A malformed `If-Match`", body = Problem, content_type = PROBLEM),
+                (status = 400, description = "A malformed path or `If-Match`", body = Problem, content_type = PROBLEM),
                 (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
                 (status = 409, description = "The campaign cannot make this move from its status", body = Problem, content_type = PROBLEM),
                 (status = 412, description = "The campaign changed since it was read", body = Problem, content_type = PROBLEM),
@@ -409,7 +409,7 @@ macro_rules! status_action {
         pub async fn $name<S: ApiStore>(
             State(store): State<Arc<S>>,
             Extension(Merchant(merchant)): Extension<Merchant>,
-            Path(id): Path<String>,
+            PathParam(id): PathParam<String>,
             headers: HeaderMap,
         ) -> ApiResult<Response> {
             set_status(&*store, &merchant, &id, &headers, $status).await

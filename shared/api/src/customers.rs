@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -20,7 +20,7 @@ use serde_json::Value;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
-use crate::body::JsonBody;
+use crate::body::{JsonBody, PathParam};
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
@@ -110,7 +110,7 @@ impl From<CustomerProfile> for CustomerView {
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<CustomerView>> {
     validate_customer_id(&id).map_err(Problem::invalid)?;
     let profile = store
@@ -139,7 +139,7 @@ pub async fn get<S: ApiStore>(
 pub async fn put_attributes<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(attributes): JsonBody<CustomerAttributes>,
 ) -> ApiResult<Json<CustomerView>> {
     let errors = problems(&id, &attributes, Utc::now());

@@ -3,14 +3,14 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use packwise_core::Insert;
 use serde::{Deserialize, Serialize};
 
-use crate::body::{JsonBody, QueryParams};
+use crate::body::{JsonBody, PathParam, QueryParams};
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
@@ -77,7 +77,7 @@ async fn find<S: ApiStore>(store: &S, merchant: &str, sku: &str) -> ApiResult<Op
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(sku): Path<String>,
+    PathParam(sku): PathParam<String>,
 ) -> ApiResult<Json<Insert>> {
     find(&*store, &merchant, &sku)
         .await?
@@ -108,7 +108,7 @@ pub async fn get<S: ApiStore>(
 pub async fn put<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(sku): Path<String>,
+    PathParam(sku): PathParam<String>,
     JsonBody(insert): JsonBody<Insert>,
 ) -> ApiResult<Response> {
     if insert.sku != sku {

@@ -123,58 +123,70 @@ struct Common {
     description: &'static str,
     /// (name, description) of a header it carries.
     header: Option<(&'static str, &'static str)>,
-    /// Given by every route that needs a key; otherwise by every route with a body.
-    of_authentication: bool,
+    given_by: GivenBy,
+}
+
+/// The operations that can give a common response.
+#[derive(Clone, Copy, PartialEq)]
+enum GivenBy {
+    /// Those that need an API key.
+    Authenticated,
+    /// Those with a request body.
+    Body,
+    /// Those with a request body or a parameter in the path.
+    BodyOrPath,
 }
 
 const COMMON: &[Common] = &[
     Common {
         status: "400",
         name: "Malformed",
-        description: "The body is not JSON of the expected shape: the problem names the field at fault",
+        description: "The body is not JSON of the expected shape, or a path parameter is not \
+            UTF-8: the problem names the part at fault",
         header: None,
-        of_authentication: false,
+        given_by: GivenBy::BodyOrPath,
     },
     Common {
         status: "401",
         name: "Unauthorized",
         description: "No API key, or one that is not valid or was revoked",
         header: Some(("WWW-Authenticate", "`Bearer realm=\"packwise\"`")),
-        of_authentication: true,
+        given_by: GivenBy::Authenticated,
     },
     Common {
         status: "413",
         name: "TooLarge",
         description: "The body is over 256 KiB",
         header: None,
-        of_authentication: false,
+        given_by: GivenBy::Body,
     },
     Common {
         status: "415",
         name: "NotJson",
         description: "The body is not `application/json`",
         header: None,
-        of_authentication: false,
+        given_by: GivenBy::Body,
     },
     Common {
         status: "500",
         name: "Internal",
         description: "A stored record could not be read; it has been logged",
         header: None,
-        of_authentication: true,
+        given_by: GivenBy::Authenticated,
     },
     Common {
         status: "503",
         name: "Unavailable",
         description: "The store is unavailable for now: send the request again",
         header: Some(("Retry-After", "Seconds to wait before sending it again")),
-        of_authentication: true,
+        given_by: GivenBy::Authenticated,
     },
 ];
 
 /// Adds the responses of `COMMON` to every operation that can give them: 401, 500 and
-/// 503 to those that need an API key, 400, 413 and 415 to those with a body. An
-/// operation's own response for a status (a 400 that names more causes) is kept.
+/// 503 to those that need an API key, 413 and 415 to those with a body, 400 to those
+/// with a body or a path parameter. An operation's own response for a status (a 400
+/// that names more causes) is kept.
 struct CommonResponses;
 
 impl Modify for CommonResponses {
@@ -199,11 +211,16 @@ impl Modify for CommonResponses {
             for operation in operations.into_iter().flatten() {
                 let authenticated = operation.security.is_none();
                 let with_body = operation.request_body.is_some();
+                let with_path = operation
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.parameter_in == utoipa::openapi::path::ParameterIn::Path);
                 for common in COMMON {
-                    let applies = if common.of_authentication {
-                        authenticated
-                    } else {
-                        with_body
+                    let applies = match common.given_by {
+                        GivenBy::Authenticated => authenticated,
+                        GivenBy::Body => with_body,
+                        GivenBy::BodyOrPath => with_body || with_path,
                     };
                     if applies {
                         add(operation, common.status, common.name);
