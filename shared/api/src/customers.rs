@@ -10,6 +10,7 @@ use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{StreamExt, stream};
+use packwise_core::money::DecimalString;
 use packwise_core::order::Channel;
 use packwise_core::ports::{CustomerAttributes, validate_customer_id};
 use packwise_core::profile::NpsAnswer;
@@ -47,9 +48,10 @@ pub struct CustomerView {
     first_order_at: Option<DateTime<Utc>>,
     #[schema(required = true)]
     last_order_at: Option<DateTime<Utc>>,
-    /// Sum of order totals in `currency`, a decimal written as a string.
+    /// Sum of order totals in `currency`.
+    #[schema(value_type = DecimalString)]
     lifetime_value: String,
-    /// A decimal written as a string.
+    #[schema(value_type = DecimalString)]
     average_order_value: String,
     #[schema(required = true)]
     currency: Option<Currency>,

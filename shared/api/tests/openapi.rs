@@ -65,9 +65,11 @@ fn amounts_are_strings_and_currencies_the_standards_codes() {
     let doc = document();
     let schemas = &doc["components"]["schemas"];
     assert_eq!(
-        schemas["Campaign"]["properties"]["holdout_percent"]["type"],
-        "string"
+        schemas["Campaign"]["properties"]["holdout_percent"]["$ref"],
+        "#/components/schemas/Decimal"
     );
+    assert_eq!(schemas["Decimal"]["type"], "string");
+    assert_eq!(schemas["Decimal"]["pattern"], r"^-?[0-9]+(\.[0-9]+)?$");
     let currencies = schemas["Currency"]["enum"].as_array().unwrap();
     for code in ["EUR", "USD", "JPY"] {
         assert!(currencies.iter().any(|c| c == code), "{code}");

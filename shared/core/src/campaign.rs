@@ -8,7 +8,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::money::Currency;
+use crate::money::{Currency, DecimalString};
 use crate::validation::{Invalid, Problems};
 
 #[derive(
@@ -74,6 +74,7 @@ pub struct Campaign {
     /// Share of customers (0–90 %) kept out of the campaign to measure its lift.
     #[serde(default)]
     #[schemars(with = "String")]
+    #[schema(value_type = DecimalString)]
     pub holdout_percent: Decimal,
     /// Bumped on every change; used for optimistic concurrency by the API.
     #[serde(default)]
@@ -186,10 +187,12 @@ pub enum InsertRule {
 pub enum CouponValue {
     Percent {
         #[schemars(with = "String")]
+        #[schema(value_type = DecimalString)]
         percent: Decimal,
     },
     FixedAmount {
         #[schemars(with = "String")]
+        #[schema(value_type = DecimalString)]
         amount: Decimal,
         currency: Currency,
     },
@@ -207,6 +210,7 @@ pub struct CouponAction {
     /// Minimum spend on the next order, in the coupon's currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
+    #[schema(value_type = Option<DecimalString>)]
     pub min_spend: Option<Decimal>,
 }
 

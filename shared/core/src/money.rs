@@ -102,6 +102,29 @@ impl utoipa::PartialSchema for Currency {
 
 impl utoipa::ToSchema for Currency {}
 
+/// The schema of decimal fields in the API's OpenAPI document (`#[schema(value_type =
+/// DecimalString)]`): a string of digits with an optional fraction, as rust_decimal
+/// writes them (`"12.50"`), so no reader turns an amount into a float.
+pub struct DecimalString;
+
+impl utoipa::PartialSchema for DecimalString {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$"))
+            .description(Some(
+                "A decimal number written as a string, such as `\"12.50\"`",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DecimalString {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+}
+
 /// A decimal amount in a currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::money::Currency;
+use crate::money::{Currency, DecimalString};
 use crate::order::Channel;
 use crate::validation::{Invalid, Problems};
 
@@ -31,6 +31,7 @@ pub struct MerchantSettings {
     /// Order subtotal, in `default_currency`, from which shipping is free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
+    #[schema(value_type = Option<DecimalString>)]
     pub free_shipping_threshold: Option<Decimal>,
     /// SKUs never suggested (gift cards, discontinued items).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -66,6 +67,7 @@ pub struct SettingsUpdate {
     #[serde(default)]
     pub coupon_secret: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<DecimalString>)]
     pub free_shipping_threshold: Option<Decimal>,
     #[serde(default)]
     pub not_recommendable: Vec<String>,
