@@ -4,8 +4,8 @@
 //!
 //! A new route is listed in `ApiDoc`'s `paths` below, with `#[utoipa::path]` on its
 //! handler naming the responses that are its own. The ones every authenticated route can
-//! give (401, 500, 503) and every route with a JSON body (400, 413, 415) are added to each
-//! operation by `CommonResponses`.
+//! give (401, 500, 503), every route with a JSON body (400, 413, 415) and every route with
+//! a path parameter (400) are added to each operation by `CommonResponses`.
 
 use std::sync::LazyLock;
 
