@@ -5,7 +5,7 @@
 //! `deny_unknown_fields` reject fields the API does not know.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use packwise_core::validation::FieldError;
@@ -104,5 +104,20 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
                     e.inner().to_string(),
                 )
             })
+    }
+}
+
+/// A path parameter, refused as a problem naming the parameter at fault: axum's own
+/// `Path` answers in plain text (`/v1/campaigns/%FF` is not UTF-8).
+pub struct PathParam<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParam<T> {
+    type Rejection = Problem;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Problem> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| PathParam(value))
+            .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid-path", e.body_text()))
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
@@ -13,22 +13,27 @@ use packwise_core::campaign::{Campaign, CampaignStatus};
 use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
-use crate::body::{JsonBody, QueryParams};
-use crate::problem::{ApiResult, Problem};
+use crate::body::{JsonBody, PathParam, QueryParams};
+use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
 /// Campaigns per page when the caller does not say; at most `MAX_PAGE`.
 const PAGE: usize = 50;
 const MAX_PAGE: usize = 200;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Page {
+    /// Campaigns per page; 50 when left out.
+    #[param(minimum = 1, maximum = 200)] // `MAX_PAGE`, which a test holds it to
     limit: Option<usize>,
+    /// The `next_cursor` of the previous page.
     cursor: Option<String>,
 }
 
-#[derive(Serialize)]
+/// A page of campaigns, by id.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct CampaignPage {
     items: Vec<Campaign>,
     /// Pass as `cursor` for the next page; absent on the last.
@@ -59,6 +64,23 @@ async fn check<S: ApiStore>(store: &S, merchant: &str, campaign: &Campaign) -> A
     CampaignSet::validate(campaign, &inserts).map_err(Problem::invalid)
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns",
+    tag = "campaigns",
+    operation_id = "create_campaign",
+    summary = "Create a campaign",
+    description = "Validated like `validate`; saved at version 1. `version` in the body is ignored.",
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
+    responses(
+        (status = 201, description = "Created", body = Campaign, headers(
+            ("ETag" = String, description = "The campaign's version, quoted (`\"1\"`)"),
+            ("Location" = String, description = "The campaign's URL"),
+        )),
+        (status = 409, description = "A campaign with this id exists", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Every problem of the campaign", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn create<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
@@ -84,10 +106,24 @@ pub async fn create<S: ApiStore>(
     Ok(response)
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns/{id}",
+    tag = "campaigns",
+    operation_id = "get_campaign",
+    summary = "Read a campaign",
+    params(("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id")),
+    responses(
+        (status = 200, description = "The campaign", body = Campaign, headers(
+            ("ETag" = String, description = "The campaign's version, quoted: send it as `If-Match` to change it"),
+        )),
+        (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Response> {
     Ok(with_etag(
         StatusCode::OK,
@@ -95,6 +131,18 @@ pub async fn get<S: ApiStore>(
     ))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/campaigns",
+    tag = "campaigns",
+    operation_id = "list_campaigns",
+    summary = "List campaigns by id, a page at a time",
+    params(Page),
+    responses(
+        (status = 200, description = "A page of campaigns", body = CampaignPage),
+        (status = 400, description = "An unknown or unreadable query parameter", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn list<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
@@ -173,10 +221,33 @@ fn stale(id: &str, sent: u64, current: u64) -> Problem {
     )
 }
 
+#[utoipa::path(
+    put,
+    path = "/v1/campaigns/{id}",
+    tag = "campaigns",
+    operation_id = "replace_campaign",
+    summary = "Replace a campaign at the version read",
+    description = "The body's `id` must be the path's; `version` in the body is ignored.",
+    params(
+        ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
+        ("If-Match" = String, Header, example = "\"1\"", description = "The `ETag` of the campaign as read"),
+    ),
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
+    responses(
+        (status = 200, description = "Replaced", body = Campaign, headers(
+            ("ETag" = String, description = "The campaign's new version, quoted"),
+        )),
+        (status = 400, description = "A malformed body, path or `If-Match`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The campaign changed since it was read", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Every problem of the campaign", body = Problem, content_type = PROBLEM),
+        (status = 428, description = "No `If-Match`", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn replace<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     headers: HeaderMap,
     JsonBody(mut campaign): JsonBody<Campaign>,
 ) -> ApiResult<Response> {
@@ -202,13 +273,32 @@ pub async fn replace<S: ApiStore>(
     Ok(with_etag(StatusCode::OK, campaign))
 }
 
+/// What `validate` answers for a campaign without problems.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Valid {
+    /// Always `true`: a campaign with problems is answered `422`.
+    valid: bool,
+}
+
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/validate",
+    tag = "campaigns",
+    operation_id = "validate_campaign",
+    summary = "Check a campaign without saving it",
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
+    responses(
+        (status = 200, description = "No problems", body = Valid),
+        (status = 422, description = "Every problem of the campaign", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn validate<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
     JsonBody(campaign): JsonBody<Campaign>,
-) -> ApiResult<Json<serde_json::Value>> {
+) -> ApiResult<Json<Valid>> {
     check(&*store, &merchant, &campaign).await?;
-    Ok(Json(serde_json::json!({ "valid": true })))
+    Ok(Json(Valid { valid: true }))
 }
 
 /// Pause, resume and archive: a new version with the new status, if the move is allowed
@@ -254,10 +344,29 @@ fn status_name(s: CampaignStatus) -> &'static str {
 
 /// Deletes a draft, at the version `If-Match` names if sent; anything that ever ran is
 /// archived instead.
+#[utoipa::path(
+    delete,
+    path = "/v1/campaigns/{id}",
+    tag = "campaigns",
+    operation_id = "delete_campaign",
+    summary = "Delete a draft",
+    description = "A campaign that ever ran is archived instead.",
+    params(
+        ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
+        ("If-Match" = Option<String>, Header, nullable = false, description = "The `ETag` read; when sent, it must be the current one"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "A malformed path or `If-Match`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The campaign is not a draft", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The campaign changed since it was read", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn delete<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let campaign = find(&*store, &merchant, &id).await?;
@@ -279,11 +388,32 @@ pub async fn delete<S: ApiStore>(
 }
 
 macro_rules! status_action {
-    ($name:ident, $status:expr) => {
+    ($name:ident, $status:expr, $path:literal, $operation:literal, $summary:literal) => {
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "campaigns",
+            operation_id = $operation,
+            summary = $summary,
+            description = "Draft → active ⇄ paused → archived; an archived campaign stays archived.",
+            params(
+                ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
+                ("If-Match" = Option<String>, Header, nullable = false, description = "The `ETag` read; when sent, it must be the current one"),
+            ),
+            responses(
+                (status = 200, description = "The campaign at its new version", body = Campaign, headers(
+                    ("ETag" = String, description = "The campaign's new version, quoted"),
+                )),
+                (status = 400, description = "A malformed path or `If-Match`", body = Problem, content_type = PROBLEM),
+                (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
+                (status = 409, description = "The campaign cannot make this move from its status", body = Problem, content_type = PROBLEM),
+                (status = 412, description = "The campaign changed since it was read", body = Problem, content_type = PROBLEM),
+            ),
+        )]
         pub async fn $name<S: ApiStore>(
             State(store): State<Arc<S>>,
             Extension(Merchant(merchant)): Extension<Merchant>,
-            Path(id): Path<String>,
+            PathParam(id): PathParam<String>,
             headers: HeaderMap,
         ) -> ApiResult<Response> {
             set_status(&*store, &merchant, &id, &headers, $status).await
@@ -291,6 +421,51 @@ macro_rules! status_action {
     };
 }
 
-status_action!(activate, CampaignStatus::Active);
-status_action!(pause, CampaignStatus::Paused);
-status_action!(archive, CampaignStatus::Archived);
+status_action!(
+    activate,
+    CampaignStatus::Active,
+    "/v1/campaigns/{id}/activate",
+    "activate_campaign",
+    "Start a draft, or resume a paused campaign"
+);
+status_action!(
+    resume,
+    CampaignStatus::Active,
+    "/v1/campaigns/{id}/resume",
+    "resume_campaign",
+    "Resume a paused campaign (the same move as activate)"
+);
+status_action!(
+    pause,
+    CampaignStatus::Paused,
+    "/v1/campaigns/{id}/pause",
+    "pause_campaign",
+    "Pause a running campaign"
+);
+status_action!(
+    archive,
+    CampaignStatus::Archived,
+    "/v1/campaigns/{id}/archive",
+    "archive_campaign",
+    "Archive a campaign for good"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_documented_page_sizes_are_the_ones_served() {
+        let params = <Page as utoipa::IntoParams>::into_params(|| None);
+        let limit = params.iter().find(|p| p.name == "limit").expect("limit");
+        let limit = serde_json::to_value(limit).unwrap();
+        assert_eq!(limit["schema"]["maximum"], MAX_PAGE);
+        assert_eq!(limit["schema"]["minimum"], 1);
+        assert!(
+            limit["description"]
+                .as_str()
+                .unwrap()
+                .contains(&PAGE.to_string())
+        );
+    }
+}

@@ -5,11 +5,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{DateTime, NaiveDate, Utc};
 use futures_util::{StreamExt, stream};
+use packwise_core::money::DecimalString;
 use packwise_core::order::Channel;
 use packwise_core::ports::{CustomerAttributes, validate_customer_id};
 use packwise_core::profile::NpsAnswer;
@@ -17,9 +18,11 @@ use packwise_core::validation::{FieldError, Invalid};
 use packwise_core::{Currency, CustomerProfile};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
 
-use crate::body::JsonBody;
-use crate::problem::{ApiResult, Problem};
+use crate::body::{JsonBody, PathParam};
+use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
 /// Rows per bulk request: bounds one request's writes, so an import of many customers
@@ -33,22 +36,41 @@ const WRITES_IN_FLIGHT: usize = 8;
 /// What the merchant may see of a profile: the aggregates campaigns target on and what
 /// they told us, without the engine's bookkeeping (campaign touches, suggestion
 /// affinity, version).
-#[derive(Serialize)]
+///
+/// Every field is always sent; those without a value are `null`.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = Customer)]
 pub struct CustomerView {
     id: String,
+    /// Orders placed.
     orders_count: u32,
+    #[schema(required = true)]
     first_order_at: Option<DateTime<Utc>>,
+    #[schema(required = true)]
     last_order_at: Option<DateTime<Utc>>,
+    /// Sum of order totals in `currency`.
+    #[schema(value_type = DecimalString)]
     lifetime_value: String,
+    #[schema(value_type = DecimalString)]
     average_order_value: String,
+    #[schema(required = true)]
     currency: Option<Currency>,
+    /// The category of most units bought.
+    #[schema(required = true)]
     top_category: Option<String>,
+    /// The channel of most orders.
+    #[schema(required = true)]
     preferred_channel: Option<Channel>,
+    /// Units bought per category.
     categories: BTreeMap<String, u32>,
+    /// Units bought per SKU.
     skus: BTreeMap<String, u32>,
     tags: Vec<String>,
+    #[schema(required = true)]
     nps: Option<NpsAnswer>,
+    #[schema(required = true)]
     birthday: Option<NaiveDate>,
+    #[schema(required = true)]
     locale: Option<String>,
 }
 
@@ -74,10 +96,23 @@ impl From<CustomerProfile> for CustomerView {
     }
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/customers/{id}",
+    tag = "customers",
+    operation_id = "get_customer",
+    summary = "Read the profile campaigns target on",
+    params(("id" = String, Path, example = crate::openapi::examples::customer_id, description = "The customer's id, as orders carry it")),
+    responses(
+        (status = 200, description = "The profile", body = CustomerView),
+        (status = 404, description = "No such customer", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "The id is not a valid customer id", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
 ) -> ApiResult<Json<CustomerView>> {
     validate_customer_id(&id).map_err(Problem::invalid)?;
     let profile = store
@@ -89,10 +124,24 @@ pub async fn get<S: ApiStore>(
 
 /// Sets the attributes given and leaves the others as they are; a customer without
 /// orders yet gets a profile, so their first order is already targeted.
+#[utoipa::path(
+    put,
+    path = "/v1/customers/{id}/attributes",
+    tag = "customers",
+    operation_id = "put_customer_attributes",
+    summary = "Set a customer's attributes",
+    description = "Attributes left out stay as they are; a customer without orders yet gets a profile.",
+    params(("id" = String, Path, example = crate::openapi::examples::customer_id, description = "The customer's id, as orders carry it")),
+    request_body(content = CustomerAttributes, example = crate::openapi::examples::attributes),
+    responses(
+        (status = 200, description = "The profile with the attributes set", body = CustomerView),
+        (status = 422, description = "Every problem of the id and the attributes", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn put_attributes<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     JsonBody(attributes): JsonBody<CustomerAttributes>,
 ) -> ApiResult<Json<CustomerView>> {
     let errors = problems(&id, &attributes, Utc::now());
@@ -115,29 +164,73 @@ fn problems(id: &str, attributes: &CustomerAttributes, now: DateTime<Utc>) -> Ve
     errors
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CustomerAttributesBulk)]
 pub struct Bulk {
     /// Rows stay untyped until each is read on its own, so one bad row is reported
     /// with the others written rather than refusing the whole request.
+    #[schema(value_type = Vec<CustomerRow>, min_items = 1, max_items = 1000)] // `MAX_ROWS`
     customers: Vec<Value>,
 }
 
-#[derive(Serialize)]
+/// One row of a bulk request, as the document describes it: the customer's `id` and the
+/// attributes to set, as `PUT /v1/customers/{id}/attributes` takes them. Built from
+/// `CustomerAttributes`'s own schema, so the two cannot drift apart.
+pub struct CustomerRow;
+
+impl utoipa::PartialSchema for CustomerRow {
+    fn schema() -> RefOr<Schema> {
+        let RefOr::T(Schema::Object(attributes)) = CustomerAttributes::schema() else {
+            unreachable!("a struct's schema is an object")
+        };
+        let id = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some("The customer's id, as orders carry it"));
+        let mut row = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "A customer's id and the attributes to set; those left out stay as they are.",
+            ))
+            .property("id", id)
+            .required("id")
+            .additional_properties(attributes.additional_properties.clone().map(|a| *a))
+            .build();
+        row.properties.extend(attributes.properties);
+        row.required.extend(attributes.required);
+        row.into()
+    }
+}
+
+impl utoipa::ToSchema for CustomerRow {
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        <CustomerAttributes as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
+/// What became of one row.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = CustomerRowResult)]
 pub struct RowResult {
+    /// The row's id; `null` when the row had none that could be read.
+    #[schema(required = true)]
     id: Option<String>,
     status: RowStatus,
+    /// The row's problems, by their paths in the request; empty when written.
     errors: Vec<FieldError>,
 }
 
-#[derive(Clone, Copy, Serialize)]
+#[derive(Clone, Copy, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = CustomerRowStatus)]
 enum RowStatus {
     Ok,
     Invalid,
 }
 
-#[derive(Serialize)]
+/// How many rows were written and how many refused, and what became of each.
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = CustomerAttributesBulkResult)]
 pub struct BulkResult {
     written: usize,
     invalid: usize,
@@ -198,6 +291,19 @@ fn field_error(field: &str, message: &str) -> FieldError {
 /// Valid rows are written and invalid ones reported, each with its problems; a store
 /// failure fails the request, and sending it again is safe: attributes are set, not
 /// added.
+#[utoipa::path(
+    post,
+    path = "/v1/customers/attributes:bulk",
+    tag = "customers",
+    operation_id = "put_customer_attributes_in_bulk",
+    summary = "Set the attributes of many customers at once",
+    description = "Valid rows are written and invalid ones (and repeats of a customer) reported, each with its problems. Sending a request again is safe: attributes are set, not added.",
+    request_body(content = Bulk, example = crate::openapi::examples::attributes_in_bulk),
+    responses(
+        (status = 200, description = "One result per row, in the order sent", body = BulkResult),
+        (status = 422, description = "No rows, or more than 1,000: nothing written", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn bulk<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,

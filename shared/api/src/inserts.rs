@@ -3,30 +3,44 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use packwise_core::Insert;
 use serde::{Deserialize, Serialize};
 
-use crate::body::{JsonBody, QueryParams};
-use crate::problem::{ApiResult, Problem};
+use crate::body::{JsonBody, PathParam, QueryParams};
+use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
     /// Only inserts at or below their threshold at some centre.
     #[serde(default)]
     low_stock: bool,
 }
 
-#[derive(Serialize)]
+/// The merchant's inserts, by SKU.
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct InsertList {
     items: Vec<Insert>,
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/inserts",
+    tag = "inserts",
+    operation_id = "list_inserts",
+    summary = "List inserts, or only those running low",
+    params(Filter),
+    responses(
+        (status = 200, description = "The inserts", body = InsertList),
+        (status = 400, description = "An unknown or unreadable query parameter", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn list<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
@@ -48,10 +62,22 @@ async fn find<S: ApiStore>(store: &S, merchant: &str, sku: &str) -> ApiResult<Op
         .find(|i| i.sku == sku))
 }
 
+#[utoipa::path(
+    get,
+    path = "/v1/inserts/{sku}",
+    tag = "inserts",
+    operation_id = "get_insert",
+    summary = "Read an insert with its stock per centre",
+    params(("sku" = String, Path, example = crate::openapi::examples::insert_sku, description = "The insert's SKU")),
+    responses(
+        (status = 200, description = "The insert", body = Insert),
+        (status = 404, description = "No such insert", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(sku): Path<String>,
+    PathParam(sku): PathParam<String>,
 ) -> ApiResult<Json<Insert>> {
     find(&*store, &merchant, &sku)
         .await?
@@ -62,10 +88,27 @@ pub async fn get<S: ApiStore>(
 /// Creates the insert (`201`) or replaces its definition and stock (`200`). Stock is set
 /// as given, not adjusted: units taken by parcels since the client read it are
 /// overwritten, as a stock count is meant to be.
+#[utoipa::path(
+    put,
+    path = "/v1/inserts/{sku}",
+    tag = "inserts",
+    operation_id = "put_insert",
+    summary = "Create or replace an insert and its stock",
+    description = "Stock is set as given. The body's `sku` must be the path's.",
+    params(("sku" = String, Path, example = crate::openapi::examples::insert_sku, description = "The insert's SKU")),
+    request_body(content = Insert, example = crate::openapi::examples::insert),
+    responses(
+        (status = 200, description = "Replaced", body = Insert),
+        (status = 201, description = "Created", body = Insert, headers(
+            ("Location" = String, description = "The insert's URL"),
+        )),
+        (status = 422, description = "Every problem of the insert", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn put<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(sku): Path<String>,
+    PathParam(sku): PathParam<String>,
     JsonBody(insert): JsonBody<Insert>,
 ) -> ApiResult<Response> {
     if insert.sku != sku {

@@ -9,6 +9,7 @@ mod campaigns;
 mod customers;
 mod inserts;
 mod low_stock;
+pub mod openapi;
 mod preview;
 pub mod problem;
 mod settings;
@@ -34,7 +35,7 @@ pub use customers::MAX_ROWS as MAX_CUSTOMER_ROWS;
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Merchant(pub String);
 
-/// Every route, authenticated, with the body size limit.
+/// Every route, authenticated but for the OpenAPI document, with the body size limit.
 pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
     let v1 = Router::new()
         .route(
@@ -53,7 +54,7 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
             "/v1/campaigns/{id}/activate",
             post(campaigns::activate::<S>),
         )
-        .route("/v1/campaigns/{id}/resume", post(campaigns::activate::<S>))
+        .route("/v1/campaigns/{id}/resume", post(campaigns::resume::<S>))
         .route("/v1/campaigns/{id}/pause", post(campaigns::pause::<S>))
         .route("/v1/campaigns/{id}/archive", post(campaigns::archive::<S>))
         .route("/v1/campaigns/{id}/stats", get(stats::get::<S>))
@@ -78,7 +79,9 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
             store.clone(),
             auth::authenticate::<S>,
         ));
-    v1.fallback(not_found)
+    // The document needs no key: it is added after the authentication layer.
+    v1.route("/openapi.json", get(openapi::serve))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(body::MAX_BODY_BYTES))
         .with_state(store)
 }

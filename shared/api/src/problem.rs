@@ -10,15 +10,20 @@ use serde::Serialize;
 
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// A problem detail (RFC 9457), sent as `application/problem+json`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     /// A relative URI naming the kind of problem, resolved against the API's base: the
     /// README lists them.
     #[serde(rename = "type")]
     pub kind: String,
+    /// The HTTP status's reason phrase.
     pub title: String,
+    /// The HTTP status code, as sent.
     pub status: u16,
+    /// What went wrong, for people.
     pub detail: String,
+    /// For bad input: every field at fault, by its path in the request.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }

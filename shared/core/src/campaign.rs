@@ -6,11 +6,14 @@ use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::money::Currency;
+use crate::money::{Currency, DecimalString};
 use crate::validation::{Invalid, Problems};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignStatus {
     /// Saved but not running: new campaigns start here unless they say otherwise.
@@ -44,7 +47,7 @@ impl CampaignStatus {
 }
 
 /// A campaign as the merchant writes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Campaign {
     pub id: String,
@@ -71,6 +74,7 @@ pub struct Campaign {
     /// Share of customers (0–90 %) kept out of the campaign to measure its lift.
     #[serde(default)]
     #[schemars(with = "String")]
+    #[schema(value_type = DecimalString)]
     pub holdout_percent: Decimal,
     /// Bumped on every change; used for optimistic concurrency by the API.
     #[serde(default)]
@@ -96,7 +100,7 @@ fn always() -> String {
     "true".to_string()
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Schedule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -111,7 +115,7 @@ impl Schedule {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CapScope {
     /// Counts touches of this campaign only.
@@ -120,7 +124,7 @@ pub enum CapScope {
     Group,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FrequencyCap {
     /// At most this many touches per customer...
@@ -135,7 +139,7 @@ fn campaign_scope() -> CapScope {
     CapScope::Campaign
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Actions {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -170,7 +174,7 @@ impl Actions {
 
 /// Add an insert, named by `sku` or chosen by a `pick` rule; if it is out of stock at the
 /// order's centre, add `fallback` instead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InsertAction {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,7 +185,7 @@ pub struct InsertAction {
     pub fallback: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InsertRule {
     /// The sample insert whose `sample_category` is the customer's most-bought category.
@@ -190,22 +194,27 @@ pub enum InsertRule {
     BasketGuides,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// What a coupon takes off, by `kind`.
+// Unknown fields are refused in every variant; the OpenAPI document cannot say so, as
+// utoipa marks no enum variant `additionalProperties: false` (the JSON Schema does).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum CouponValue {
     Percent {
         #[schemars(with = "String")]
+        #[schema(value_type = DecimalString)]
         percent: Decimal,
     },
     FixedAmount {
         #[schemars(with = "String")]
+        #[schema(value_type = DecimalString)]
         amount: Decimal,
         currency: Currency,
     },
     FreeShipping,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CouponAction {
     pub value: CouponValue,
@@ -216,10 +225,11 @@ pub struct CouponAction {
     /// Minimum spend on the next order, in the coupon's currency.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
+    #[schema(value_type = Option<DecimalString>)]
     pub min_spend: Option<Decimal>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecommendAction {
     pub count: u8,
@@ -233,13 +243,13 @@ fn default_per_category() -> u8 {
 }
 
 /// A message per locale (`en`, `de-DE`...), as a template: `Hi {{ first_name }}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MessageAction {
     pub templates: BTreeMap<String, String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Packaging {
     pub box_type: String,

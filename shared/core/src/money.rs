@@ -68,6 +68,63 @@ impl JsonSchema for Currency {
     }
 }
 
+impl Currency {
+    /// Every code the standard's list holds, alphabetically: the codes this type reads.
+    pub fn all_codes() -> Vec<&'static str> {
+        let letters = b'A'..=b'Z';
+        let mut codes = Vec::new();
+        for a in letters.clone() {
+            for b in letters.clone() {
+                for c in letters.clone() {
+                    let code = [a, b, c];
+                    let code = std::str::from_utf8(&code).expect("ASCII letters");
+                    if let Some(currency) = iso_currency::Currency::from_code(code) {
+                        codes.push(currency.code());
+                    }
+                }
+            }
+        }
+        codes
+    }
+}
+
+/// In the API's OpenAPI document every accepted code is listed, so clients (and the
+/// tests generated from the document) know which ones the API reads.
+impl utoipa::PartialSchema for Currency {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .enum_values(Some(Currency::all_codes()))
+            .description(Some("ISO 4217 currency code"))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Currency {}
+
+/// The schema of decimal fields in the API's OpenAPI document (`#[schema(value_type =
+/// DecimalString)]`): a string of digits with an optional fraction, as rust_decimal
+/// writes them (`"12.50"`), so no reader turns an amount into a float.
+pub struct DecimalString;
+
+impl utoipa::PartialSchema for DecimalString {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .pattern(Some(r"^-?[0-9]+(\.[0-9]+)?$"))
+            .description(Some(
+                "A decimal number written as a string, such as `\"12.50\"`",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for DecimalString {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Decimal".into()
+    }
+}
+
 /// A decimal amount in a currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

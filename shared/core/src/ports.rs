@@ -185,8 +185,18 @@ pub enum CommitOutcome {
     Conflict(String),
 }
 
-/// What the merchant tells us about a customer; `None` leaves a field as it is.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+/// What the merchant tells us about a customer; a field left out (or `null`) stays as it is.
+#[derive(
+    Clone,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+    utoipa::ToSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerAttributes {
     #[serde(default)]

@@ -11,7 +11,7 @@ use crate::money::Currency;
 use crate::order::{Channel, Order, OrderLine};
 
 /// A Net Promoter Score answer (0–10) and when it was given.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 pub struct NpsAnswer {
     pub score: u8,
     pub at: DateTime<Utc>,

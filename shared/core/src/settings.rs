@@ -3,12 +3,13 @@
 use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use crate::money::Currency;
+use crate::money::{Currency, DecimalString};
 use crate::order::Channel;
 use crate::validation::{Invalid, Problems};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MerchantSettings {
     pub merchant: String,
@@ -30,6 +31,7 @@ pub struct MerchantSettings {
     /// Order subtotal, in `default_currency`, from which shipping is free.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
+    #[schema(value_type = Option<DecimalString>)]
     pub free_shipping_threshold: Option<Decimal>,
     /// SKUs never suggested (gift cards, discontinued items).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -46,9 +48,10 @@ pub const MASKED_SECRET: &str = "********";
 /// Settings as a merchant sends them to replace their own: the same fields, but the
 /// merchant comes from who is asking, and the secret, which they are never shown, may
 /// be left out (or sent back masked) to keep the stored one.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SettingsUpdate {
+    /// The caller's own merchant, or left out.
     #[serde(default)]
     pub merchant: Option<String>,
     pub name: String,
@@ -60,9 +63,11 @@ pub struct SettingsUpdate {
     pub forbidden_insert_channels: Vec<Channel>,
     pub default_locale: String,
     pub default_currency: Currency,
+    /// A new secret; left out, or sent back as `********`, keeps the stored one.
     #[serde(default)]
     pub coupon_secret: Option<String>,
     #[serde(default)]
+    #[schema(value_type = Option<DecimalString>)]
     pub free_shipping_threshold: Option<Decimal>,
     #[serde(default)]
     pub not_recommendable: Vec<String>,

@@ -5,7 +5,7 @@ use std::fmt;
 use serde::Serialize;
 
 /// One problem with one field, addressed by a JSON-path-like `field` (`lines[2].quantity`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

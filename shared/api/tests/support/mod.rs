@@ -29,6 +29,7 @@ macro_rules! every_scenario {
             a_draft_is_previewed_on_the_latest_orders_and_nothing_is_written,
             previews_refuse_bad_input_and_see_only_the_callers_orders,
             inserts_running_low_are_reported_from_the_last_week_of_parcels,
+            paths_that_are_not_utf8_are_refused_as_problems,
         );
     };
 }
@@ -1180,4 +1181,32 @@ pub async fn one_merchant_never_sees_or_changes_another_merchants_customers<
         (&beta_c1["tags"], &beta_c1["locale"]),
         (&json!(["beta"]), &json!("fr"))
     );
+}
+
+/// A path parameter that is not UTF-8 is refused as a problem naming it, on every route
+/// with one, rather than in plain text (as schemathesis' content-type check would flag).
+pub async fn paths_that_are_not_utf8_are_refused_as_problems<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    for (method, uri) in [
+        (Method::GET, "/v1/campaigns/%FF"),
+        (Method::PUT, "/v1/campaigns/%FF"),
+        (Method::DELETE, "/v1/campaigns/%FF"),
+        (Method::POST, "/v1/campaigns/%FF/pause"),
+        (Method::GET, "/v1/inserts/%C0%AF"),
+        (Method::PUT, "/v1/inserts/%C0%AF"),
+        (Method::GET, "/v1/customers/%FF"),
+        (Method::PUT, "/v1/customers/%FF/attributes"),
+    ] {
+        let answer = shop
+            .send(method.clone(), uri, Some(&shop.alpha), None, &[])
+            .await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{method} {uri}");
+        assert_eq!(
+            answer.body["type"], "/problems/invalid-path",
+            "{method} {uri}"
+        );
+        let detail = answer.body["detail"].as_str().unwrap();
+        assert!(detail.contains("UTF-8"), "{method} {uri}: {detail}");
+    }
 }
