@@ -8,6 +8,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use packwise_core::Insert;
+use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{JsonBody, QueryParams};
@@ -66,7 +67,7 @@ pub async fn put<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
     Path(sku): Path<String>,
-    JsonBody(insert): JsonBody<Insert>,
+    JsonBody(mut insert): JsonBody<Insert>,
 ) -> ApiResult<Response> {
     if insert.sku != sku {
         return Err(Problem::field(
@@ -87,7 +88,7 @@ pub async fn put<S: ApiStore>(
         )
     })?;
     let existed = find(&*store, &merchant, &sku).await?.is_some();
-    store.put_insert(&merchant, &insert).await?;
+    insert.version = store.put_insert(&merchant, &insert, Expect::Any).await?;
     if existed {
         return Ok(Json(insert).into_response());
     }

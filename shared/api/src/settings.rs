@@ -6,6 +6,7 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::{Extension, Json};
 use packwise_core::MerchantSettings;
+use packwise_core::ports::Expect;
 use packwise_core::settings::SettingsUpdate;
 
 use crate::body::JsonBody;
@@ -29,9 +30,9 @@ pub async fn replace<S: ApiStore>(
     JsonBody(update): JsonBody<SettingsUpdate>,
 ) -> ApiResult<Json<MerchantSettings>> {
     let stored = store.settings(&merchant).await?;
-    let settings = update
+    let mut settings = update
         .resolve(&merchant, stored.as_ref())
         .map_err(Problem::invalid)?;
-    store.put_settings(&settings).await?;
+    settings.version = store.put_settings(&settings, Expect::Any).await?;
     Ok(Json(settings.masked()))
 }

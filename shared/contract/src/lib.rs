@@ -63,6 +63,7 @@ macro_rules! __contract_cases {
         $crate::__contract_cases!(
             @cases $mode $fresh_store;
             settings_round_trip,
+            settings_are_written_only_as_expected,
             campaigns_round_trip,
             campaign_expected_absent_refuses_an_existing_one,
             campaign_with_a_stale_version_changes_nothing,
@@ -70,6 +71,8 @@ macro_rules! __contract_cases {
             a_campaign_is_deleted_only_at_its_version,
             inserts_round_trip_with_stock_per_centre,
             putting_an_insert_again_replaces_its_stock,
+            inserts_are_written_only_as_expected,
+            taking_stock_gives_the_insert_a_new_version,
             load_on_an_empty_store_reads_zeros,
             load_reads_stock_at_the_order_centre_and_only_listed_inserts,
             similar_items_are_read_for_basket_skus_only,

@@ -51,6 +51,10 @@ pub struct Insert {
     /// Products this insert explains: a basket with one of them asks for the guide.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub guides_skus: Vec<String>,
+    /// Bumped by every change of the insert, its stock included (each parcel that takes
+    /// one): the API's entity tag. The store numbers it; a value sent is ignored.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl Insert {

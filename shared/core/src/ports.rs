@@ -106,7 +106,8 @@ pub struct Commit {
     pub processed: ProcessedOrder,
     pub counters: Vec<CounterBump>,
     pub centre: String,
-    /// Insert SKUs to take one unit each of at `centre`; never below zero.
+    /// Insert SKUs to take one unit each of at `centre`; never below zero. Each insert
+    /// taken from gets a new version.
     pub stock_taken: Vec<String>,
     pub coupon: Option<IssuedCoupon>,
 }
@@ -274,10 +275,15 @@ pub trait ConfigStore: Send + Sync {
         &self,
         merchant: &str,
     ) -> impl Future<Output = StoreResult<Option<MerchantSettings>>> + Send;
+    /// Stores the settings if the stored ones are as expected, numbered one past the
+    /// stored version (1 when new; `settings.version` is ignored), and returns the
+    /// version written. Otherwise `VersionConflict` and nothing changes. Settings stored
+    /// before they had versions are at version 0.
     fn put_settings(
         &self,
         settings: &MerchantSettings,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+        expect: Expect,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
     /// Every merchant that has settings, sorted: the scheduled jobs' list of tenants.
     fn merchants(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
     fn campaigns(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Campaign>>> + Send;
@@ -296,13 +302,22 @@ pub trait ConfigStore: Send + Sync {
         id: &str,
         version: u64,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Every insert of the merchant with its live stock and version.
+    ///
+    /// An insert's version moves with every change of what reads here: its writes, and
+    /// each commit that takes stock of it, so equal versions mean equal inserts.
     fn inserts(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Insert>>> + Send;
-    /// Stores an insert's definition and sets its stock per centre as given.
+    /// Stores an insert's definition and sets its stock per centre as given, if the
+    /// stored insert is as expected, numbered one past the stored version (1 when new;
+    /// `insert.version` is ignored), and returns the version written. Otherwise
+    /// `VersionConflict` and nothing changes. The version is numbered in the same atomic
+    /// step as the write, so no two states of an insert ever share one.
     fn put_insert(
         &self,
         merchant: &str,
         insert: &Insert,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+        expect: Expect,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
 }
 
 /// Merchants' API keys. A key is found by its id alone, since a request's merchant is

@@ -36,7 +36,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
 use packwise_core::api_key;
-use packwise_core::ports::KeyStore;
+use packwise_core::ports::{Expect, KeyStore};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -89,13 +89,16 @@ impl<S: packwise_api::ApiStore> Shop<S> {
                 "default_currency": "EUR", "coupon_secret": "a-secret-of-sixteen-chars"
             }))
             .unwrap();
-            store.put_settings(&settings).await.unwrap();
+            store.put_settings(&settings, Expect::Any).await.unwrap();
             let insert = serde_json::from_value(json!({
                 "sku": "CARD-THANKS", "name": "Thank-you card", "kind": "thank_you_card",
                 "weight_grams": 10, "format": "flat", "stock": {"BER1": 100}
             }))
             .unwrap();
-            store.put_insert(merchant, &insert).await.unwrap();
+            store
+                .put_insert(merchant, &insert, Expect::Any)
+                .await
+                .unwrap();
         }
         let alpha = issue(&store, "alpha", 1).await;
         let beta = issue(&store, "beta", 2).await;
@@ -629,10 +632,12 @@ pub async fn inserts_are_created_replaced_read_and_listed<S: packwise_api::ApiSt
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.header(header::LOCATION), "/v1/inserts/SAMPLE-TEA");
-    assert_eq!(created.body, sample);
+    let mut stored = sample.clone();
+    stored["version"] = json!(1);
+    assert_eq!(created.body, stored);
     let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
     assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.body, sample);
+    assert_eq!(read.body, stored);
 
     let restocked = insert("SAMPLE-TEA", json!({"BER1": 200}), 5);
     let replaced = shop
@@ -645,6 +650,7 @@ pub async fn inserts_are_created_replaced_read_and_listed<S: packwise_api::ApiSt
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
     assert_eq!(replaced.header(header::LOCATION), "");
+    assert_eq!(replaced.body["version"], 2);
     let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
     assert_eq!(
         read.body["stock"],

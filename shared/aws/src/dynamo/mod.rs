@@ -17,5 +17,6 @@ mod order_store;
 mod shards;
 mod store;
 pub mod table;
+mod versioned;
 
 pub use store::DynamoStore;
