@@ -7,6 +7,7 @@ mod auth;
 pub mod body;
 mod campaigns;
 mod customers;
+mod etag;
 mod inserts;
 pub mod problem;
 mod settings;
