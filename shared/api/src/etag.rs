@@ -65,13 +65,14 @@ pub fn optional_if_match(
     Ok(Expect::Version(sent))
 }
 
-/// `412`: the version the caller names is not the current one.
+/// `412`: the version the caller names is not the current one. Worded so that `what`
+/// may be singular (an insert) or plural (the settings).
 pub fn stale(what: &dyn std::fmt::Display, sent: u64, current: Option<u64>) -> Problem {
     let detail = match current {
         Some(current) => format!(
-            "{what} is at version {current}, not {sent}: read it again and reapply your change"
+            "version {sent} of {what} is not the current one ({current}): read again and reapply your change"
         ),
-        None => format!("{what} does not exist, so it is not at version {sent}"),
+        None => format!("{what}: none exists, so version {sent} cannot be current"),
     };
     Problem::new(StatusCode::PRECONDITION_FAILED, "stale", detail)
 }

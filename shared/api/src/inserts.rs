@@ -1,17 +1,18 @@
 //! `/v1/inserts`: the merchant's printed inserts and samples with their stock per
-//! centre, listed (or only those running low), read, and created or replaced whole.
+//! centre, listed (or only those running low), read with their version as `ETag`, and
+//! created or replaced whole (with `If-Match`, only if unchanged since read).
 
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
 use axum::{Extension, Json};
 use packwise_core::Insert;
-use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{JsonBody, QueryParams};
+use crate::etag;
 use crate::problem::{ApiResult, Problem};
 use crate::{ApiStore, Merchant};
 
@@ -49,24 +50,27 @@ async fn find<S: ApiStore>(store: &S, merchant: &str, sku: &str) -> ApiResult<Op
         .find(|i| i.sku == sku))
 }
 
+/// One insert, its version as the entity tag: a parcel taking stock changes it too.
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
     Path(sku): Path<String>,
-) -> ApiResult<Json<Insert>> {
-    find(&*store, &merchant, &sku)
+) -> ApiResult<Response> {
+    let insert = find(&*store, &merchant, &sku)
         .await?
-        .map(Json)
-        .ok_or_else(|| Problem::not_found(format_args!("insert `{sku}`")))
+        .ok_or_else(|| Problem::not_found(format_args!("insert `{sku}`")))?;
+    Ok(etag::with_etag(StatusCode::OK, insert.version, insert))
 }
 
 /// Creates the insert (`201`) or replaces its definition and stock (`200`). Stock is set
-/// as given, not adjusted: units taken by parcels since the client read it are
-/// overwritten, as a stock count is meant to be.
+/// as given, not adjusted: without `If-Match`, units taken by parcels since the client
+/// read it are overwritten, as a stock count is meant to be; with the ETag read in
+/// `If-Match`, the write is refused (`412`) if anything changed meanwhile.
 pub async fn put<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
     Path(sku): Path<String>,
+    headers: HeaderMap,
     JsonBody(mut insert): JsonBody<Insert>,
 ) -> ApiResult<Response> {
     if insert.sku != sku {
@@ -87,12 +91,17 @@ pub async fn put<S: ApiStore>(
             "cannot be part of a URL",
         )
     })?;
-    let existed = find(&*store, &merchant, &sku).await?.is_some();
-    insert.version = store.put_insert(&merchant, &insert, Expect::Any).await?;
-    if existed {
-        return Ok(Json(insert).into_response());
+    let current = find(&*store, &merchant, &sku).await?;
+    let expect = etag::optional_if_match(
+        &headers,
+        &format_args!("insert `{sku}`"),
+        current.as_ref().map(|i| i.version),
+    )?;
+    insert.version = store.put_insert(&merchant, &insert, expect).await?;
+    if current.is_some() {
+        return Ok(etag::with_etag(StatusCode::OK, insert.version, insert));
     }
-    let mut response = (StatusCode::CREATED, Json(insert)).into_response();
+    let mut response = etag::with_etag(StatusCode::CREATED, insert.version, insert);
     response.headers_mut().insert(header::LOCATION, location);
     Ok(response)
 }

@@ -17,6 +17,9 @@ macro_rules! every_scenario {
             inserts_are_created_replaced_read_and_listed,
             inserts_at_or_below_their_threshold_are_listed_as_low,
             bad_inserts_are_refused_with_every_field_and_change_nothing,
+            inserts_carry_their_version_as_an_etag_and_writes_may_name_it,
+            a_parcel_taking_stock_changes_the_inserts_etag,
+            settings_carry_their_version_as_an_etag_and_writes_may_name_it,
             customer_attributes_are_set_one_by_one_and_the_profile_read,
             bad_customer_attributes_are_refused_with_every_field,
             customer_attributes_in_bulk_write_the_valid_rows_and_report_the_others,
@@ -784,6 +787,167 @@ pub async fn bad_inserts_are_refused_with_every_field_and_change_nothing<
     assert_eq!(negative.fields(), ["low_stock_threshold"]);
 
     assert_eq!(shop.get("/v1/inserts", &shop.alpha).await.body, before);
+}
+
+/// An insert's version is its ETag: every write moves it, a write may name it in
+/// `If-Match` and is refused while it names an older one, and without `If-Match` a write
+/// goes through as before.
+pub async fn inserts_carry_their_version_as_an_etag_and_writes_may_name_it<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let uri = "/v1/inserts/CARD-THANKS";
+    let read = shop.get(uri, &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.header(header::ETAG), "\"1\"");
+    assert_eq!(read.body["version"], 1);
+
+    let mut body = insert("CARD-THANKS", json!({"BER1": 80}), 5);
+    body["version"] = json!(99);
+    let blind = shop.put(uri, &shop.alpha, body.clone(), None).await;
+    assert_eq!(blind.status, StatusCode::OK, "{}", blind.body);
+    assert_eq!(blind.header(header::ETAG), "\"2\"");
+    assert_eq!(blind.body["version"], 2, "the version sent is ignored");
+
+    body["stock"] = json!({"BER1": 0});
+    let stale = shop
+        .put(uri, &shop.alpha, body.clone(), Some("\"1\""))
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.body["type"], "/problems/stale");
+    assert_eq!(
+        stale.body["detail"],
+        "version 1 of insert `CARD-THANKS` is not the current one (2): read again and reapply your change"
+    );
+    let after = shop.get(uri, &shop.alpha).await;
+    assert_eq!(after.body, blind.body, "the stale write changed nothing");
+
+    let current = shop
+        .put(uri, &shop.alpha, body.clone(), Some("\"2\""))
+        .await;
+    assert_eq!(current.status, StatusCode::OK, "{}", current.body);
+    assert_eq!(current.header(header::ETAG), "\"3\"");
+    assert_eq!(current.body["stock"], json!({"BER1": 0}));
+    assert_eq!(shop.get(uri, &shop.alpha).await.body, current.body);
+
+    let unreadable = shop.put(uri, &shop.alpha, body, Some("version 3")).await;
+    assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unreadable.body["type"], "/problems/invalid-header");
+    assert_eq!(unreadable.fields(), ["If-Match"]);
+
+    // If-Match on an insert that does not exist cannot hold: nothing is created.
+    let new = insert("SAMPLE-NEW", json!({"BER1": 5}), 0);
+    let absent = shop
+        .put(
+            "/v1/inserts/SAMPLE-NEW",
+            &shop.alpha,
+            new.clone(),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(absent.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        absent.body["detail"],
+        "insert `SAMPLE-NEW`: none exists, so version 1 cannot be current"
+    );
+    assert_eq!(
+        shop.get("/v1/inserts/SAMPLE-NEW", &shop.alpha).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let created = shop
+        .put("/v1/inserts/SAMPLE-NEW", &shop.alpha, new, None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.header(header::ETAG), "\"1\"");
+    assert_eq!(created.header(header::LOCATION), "/v1/inserts/SAMPLE-NEW");
+
+    let listed = shop.get("/v1/inserts", &shop.alpha).await;
+    assert_eq!(listed.header(header::ETAG), "", "a list has no version");
+    assert_eq!(listed.body["items"][0]["version"], 3);
+}
+
+/// A parcel that takes a unit changes the insert's stock, so its ETag changes too, and a
+/// write naming the ETag read before the parcel is refused rather than undoing it.
+pub async fn a_parcel_taking_stock_changes_the_inserts_etag<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let uri = "/v1/inserts/CARD-THANKS";
+    let before = shop.get(uri, &shop.alpha).await;
+    let etag = before.header(header::ETAG).to_string();
+
+    let mut order: packwise_core::Order =
+        serde_json::from_str(packwise_core::samples::ORDER_JSON).unwrap();
+    order.merchant = "alpha".to_string();
+    order.fulfillment_centre = "BER1".to_string();
+    let key =
+        packwise_core::ports::instruction_key("alpha", "BER1", order.placed_at, &order.order_id);
+    let mut commit = packwise_core::ports::Commit::for_order(&order, None, key, "{}".to_string());
+    commit.stock_taken = vec!["CARD-THANKS".to_string()];
+    assert_eq!(
+        shop.store.commit(&commit).await.unwrap(),
+        packwise_core::ports::CommitOutcome::Committed
+    );
+
+    let after = shop.get(uri, &shop.alpha).await;
+    assert_eq!(after.body["stock"], json!({"BER1": 99}));
+    assert_ne!(after.header(header::ETAG), etag);
+    let mut recount = before.body.clone();
+    recount["stock"] = json!({"BER1": 100, "HAM1": 20});
+    let stale = shop.put(uri, &shop.alpha, recount, Some(&etag)).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(shop.get(uri, &shop.alpha).await.body, after.body);
+}
+
+/// The settings' version is their ETag, in the same way as an insert's.
+pub async fn settings_carry_their_version_as_an_etag_and_writes_may_name_it<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let read = shop.get("/v1/settings", &shop.alpha).await;
+    assert_eq!(read.header(header::ETAG), "\"1\"");
+    assert_eq!(read.body["version"], 1);
+
+    // What was read, sent back with a change and its ETag.
+    let mut changed = read.body.clone();
+    changed["name"] = json!("Alpha Tea");
+    let replaced = shop
+        .put("/v1/settings", &shop.alpha, changed.clone(), Some("\"1\""))
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.header(header::ETAG), "\"2\"");
+    assert_eq!(replaced.body["version"], 2);
+    assert_eq!(replaced.body["coupon_secret"], "********");
+
+    changed["name"] = json!("Alpha from an old tab");
+    let stale = shop
+        .put("/v1/settings", &shop.alpha, changed.clone(), Some("\"1\""))
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.body["type"], "/problems/stale");
+    assert_eq!(
+        stale.body["detail"],
+        "version 1 of the settings of merchant `alpha` is not the current one (2): read again and reapply your change"
+    );
+    assert_eq!(stored_settings(&shop, "alpha").await["name"], "Alpha Tea");
+
+    let blind = shop.put("/v1/settings", &shop.alpha, changed, None).await;
+    assert_eq!(blind.status, StatusCode::OK);
+    assert_eq!(blind.header(header::ETAG), "\"3\"");
+    assert_eq!(
+        shop.get("/v1/settings", &shop.alpha)
+            .await
+            .header(header::ETAG),
+        "\"3\""
+    );
+    assert_eq!(
+        shop.get("/v1/settings", &shop.beta)
+            .await
+            .header(header::ETAG),
+        "\"1\"",
+        "another merchant's settings have versions of their own"
+    );
 }
 
 /// A past order of `customer` (two mint teas, 12.90 EUR), folded into their profile.
