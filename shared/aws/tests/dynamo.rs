@@ -13,6 +13,7 @@ use aws_smithy_types::config_bag::ConfigBag;
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
 use packwise_contract::samples::{self, CENTRE};
+use packwise_core::insert::StockChange;
 use packwise_core::ports::{CommitOutcome, ConfigStore, Expect, ISSUED, OrderStore, StoreError};
 
 fn s(text: &str) -> AttributeValue {
@@ -361,6 +362,62 @@ async fn items_without_a_version_read_as_version_0_and_count_on_from_there() {
             .unwrap(),
         1
     );
+}
+
+/// A conditional write of an insert and a stock change, applied or refused, are one
+/// UpdateItem each: a refusal's reason comes back with it, not from a second read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stock_change_is_one_update_whether_applied_or_refused() {
+    let counter = RequestCounter::new();
+    let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
+    let card = samples::insert("CARD", &[(CENTRE, 5)]);
+    let one_update = |what: &str| {
+        assert_eq!(
+            counter.snapshot(),
+            BTreeMap::from([("DynamoDB.UpdateItem".to_string(), 1)]),
+            "{what}"
+        );
+        counter.reset();
+    };
+    counter.reset();
+    store
+        .put_insert("acme", &card, Expect::Absent)
+        .await
+        .unwrap();
+    one_update("a new insert");
+    store
+        .put_insert("acme", &card, Expect::Version(1))
+        .await
+        .unwrap();
+    one_update("a conditional replace");
+    let changed = store
+        .adjust_stock("acme", "CARD", CENTRE, StockChange::By(-2), Some(2))
+        .await
+        .unwrap();
+    assert_eq!((changed.stock[CENTRE], changed.version), (3, 3));
+    one_update("a change");
+    let err = store
+        .adjust_stock("acme", "CARD", CENTRE, StockChange::By(-4), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::StockOutOfRange { on_hand: 3, .. }),
+        "{err:?}"
+    );
+    one_update("a change refused for the stock");
+    let err = store
+        .adjust_stock("acme", "CARD", CENTRE, StockChange::By(1), Some(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::VersionConflict { .. }), "{err:?}");
+    one_update("a change refused for the version");
+    let err = store
+        .adjust_stock("acme", "NONE", CENTRE, StockChange::To(1), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    one_update("a change of no insert");
+    assert!(raw_get(&store, "M#acme", "INSERT#NONE").await.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

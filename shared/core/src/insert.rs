@@ -31,6 +31,13 @@ pub enum InsertFormat {
     Bulky,
 }
 
+/// The longest fulfillment centre identifier a stock entry may have.
+pub const MAX_CENTRE: usize = 64;
+
+/// The most units of an insert one centre may hold: far beyond any print run, and far
+/// enough below `i64::MAX` that no sum of changes can overflow.
+pub const MAX_UNITS: i64 = 1_000_000_000;
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Insert {
@@ -67,11 +74,16 @@ impl Insert {
             "must be at most 5000",
         );
         for (centre, units) in &self.stock {
-            p.identifier(&format!("stock.{centre}"), centre, 64);
+            p.identifier(&format!("stock.{centre}"), centre, MAX_CENTRE);
             p.check(
                 *units >= 0,
                 format!("stock.{centre}"),
                 "must not be negative",
+            );
+            p.check(
+                *units <= MAX_UNITS,
+                format!("stock.{centre}"),
+                format!("must be at most {MAX_UNITS}"),
             );
         }
         if let Some(category) = &self.sample_category {
@@ -104,9 +116,62 @@ impl Insert {
     }
 }
 
+/// A change to an insert's stock at one centre.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StockChange {
+    /// Add this many units, or take them when negative: a delivery, a loss.
+    By(i64),
+    /// Set the count, whatever it was: a stock take.
+    To(i64),
+}
+
+impl StockChange {
+    /// The units after the change from `on_hand`, if from 0 to [`MAX_UNITS`].
+    pub fn apply(self, on_hand: i64) -> Option<i64> {
+        let after = match self {
+            StockChange::By(delta) => on_hand.checked_add(delta)?,
+            StockChange::To(units) => units,
+        };
+        (0..=MAX_UNITS).contains(&after).then_some(after)
+    }
+
+    /// Why the change cannot be made to `on_hand` units of `sku` at `centre`, for people.
+    pub fn refusal(self, sku: &str, centre: &str, on_hand: i64) -> String {
+        let holds = format!("insert {sku} has {on_hand} unit(s) at centre {centre}");
+        match self {
+            StockChange::By(delta) if delta < 0 => {
+                format!("{holds}, fewer than the {} to take", delta.unsigned_abs())
+            }
+            StockChange::By(delta) => {
+                format!("{holds}: adding {delta} would pass the most a centre holds, {MAX_UNITS}")
+            }
+            StockChange::To(units) => {
+                format!("{holds}: it cannot be set to {units}, only to 0 to {MAX_UNITS}")
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stock_change_stays_within_none_and_the_most_a_centre_holds() {
+        assert_eq!(StockChange::By(5).apply(3), Some(8));
+        assert_eq!(StockChange::By(-3).apply(3), Some(0));
+        assert_eq!(StockChange::By(-4).apply(3), None);
+        assert_eq!(StockChange::By(1).apply(MAX_UNITS), None);
+        assert_eq!(StockChange::By(i64::MAX).apply(1), None, "no overflow");
+        assert_eq!(StockChange::By(i64::MIN).apply(0), None);
+        assert_eq!(StockChange::To(0).apply(40), Some(0));
+        assert_eq!(StockChange::To(MAX_UNITS).apply(0), Some(MAX_UNITS));
+        assert_eq!(StockChange::To(-1).apply(0), None);
+        assert_eq!(
+            StockChange::By(-5).refusal("CARD", "BER1", 3),
+            "insert CARD has 3 unit(s) at centre BER1, fewer than the 5 to take"
+        );
+    }
 
     fn card() -> Insert {
         serde_json::from_value(serde_json::json!({
@@ -137,6 +202,7 @@ mod tests {
         bad.name = " ".into();
         bad.weight_grams = 6_000;
         bad.stock.insert("BER1".into(), -1);
+        bad.stock.insert("HAM1".into(), MAX_UNITS + 1);
         bad.sample_category = Some(String::new());
         bad.guides_skus = vec!["KETTLE".into(), "".into()];
         let fields: Vec<String> = bad
@@ -153,6 +219,7 @@ mod tests {
                 "name",
                 "weight_grams",
                 "stock.BER1",
+                "stock.HAM1",
                 "sample_category",
                 "guides_skus[1]"
             ]

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::api_key::ApiKey;
 use crate::campaign::Campaign;
 use crate::decide::IssuedCoupon;
-use crate::insert::Insert;
+use crate::insert::{Insert, StockChange};
 use crate::order::Order;
 use crate::profile::{CustomerProfile, NpsAnswer, OrderSummary};
 use crate::settings::MerchantSettings;
@@ -30,6 +30,15 @@ pub enum StoreError {
     /// A record to be created exists already: nothing was written.
     #[error("{0} exists already")]
     Conflict(String),
+    /// A stock change would leave a centre with fewer than no units, or more than
+    /// `MAX_UNITS`: nothing changed. The message names the units on hand.
+    #[error("{}", change.refusal(sku, centre, *on_hand))]
+    StockOutOfRange {
+        sku: String,
+        centre: String,
+        on_hand: i64,
+        change: StockChange,
+    },
     /// A stored record cannot be read: retrying will not help.
     #[error("corrupt record {key}: {reason}")]
     Corrupt { key: String, reason: String },
@@ -318,6 +327,20 @@ pub trait ConfigStore: Send + Sync {
         insert: &Insert,
         expect: Expect,
     ) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// Changes one centre's stock of an insert in one atomic step, gives the insert a new
+    /// version, and returns it as it is after the change. A centre the insert does not
+    /// list starts from 0, so `By(5)` lists it with 5 units. A result below 0 or above
+    /// `MAX_UNITS` is `StockOutOfRange` with the units on hand, no such insert is
+    /// `NotFound`, and with `if_version` another version is `VersionConflict`: each
+    /// changes nothing. Changes sent at once all land, none lost or counted twice.
+    fn adjust_stock(
+        &self,
+        merchant: &str,
+        sku: &str,
+        centre: &str,
+        change: StockChange,
+        if_version: Option<u64>,
+    ) -> impl Future<Output = StoreResult<Insert>> + Send;
 }
 
 /// Merchants' API keys. A key is found by its id alone, since a request's merchant is

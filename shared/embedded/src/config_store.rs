@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use packwise_core::insert::StockChange;
 use packwise_core::ports::{ConfigStore, Expect, StoreError, StoreResult};
 use packwise_core::{Campaign, Insert, MerchantSettings};
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -144,41 +145,7 @@ impl ConfigStore for SqliteStore {
     }
 
     async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {
-        self.read(|tx| {
-            let mut stmt = tx
-                .prepare_cached(
-                    "SELECT sku, version, doc FROM inserts WHERE merchant = ?1 ORDER BY sku",
-                )
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
-                })
-                .map_err(sql)?;
-            let mut inserts = BTreeMap::new();
-            for row in rows {
-                let (sku, version, doc): (String, i64, String) = row.map_err(sql)?;
-                let key = || format!("insert {merchant}/{sku}");
-                let mut insert: Insert = decode(&doc, key)?;
-                insert.version = count(version, key)?;
-                inserts.insert(sku, insert);
-            }
-            let mut stmt = tx
-                .prepare_cached("SELECT sku, centre, units FROM insert_stock WHERE merchant = ?1")
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
-                })
-                .map_err(sql)?;
-            for row in rows {
-                let (sku, centre, units): (String, String, i64) = row.map_err(sql)?;
-                if let Some(insert) = inserts.get_mut(&sku) {
-                    insert.stock.insert(centre, units);
-                }
-            }
-            Ok(inserts.into_values().collect())
-        })
+        self.read(|tx| read_inserts(tx, merchant, None))
     }
 
     async fn put_insert(
@@ -227,6 +194,109 @@ impl ConfigStore for SqliteStore {
             Ok(version)
         })
     }
+
+    async fn adjust_stock(
+        &self,
+        merchant: &str,
+        sku: &str,
+        centre: &str,
+        change: StockChange,
+        if_version: Option<u64>,
+    ) -> StoreResult<Insert> {
+        // Read, checked and written in one write transaction: nothing can change the
+        // stock between the check and the write.
+        self.write(|tx| {
+            let version = stored_version(
+                tx,
+                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+                || format!("insert {merchant}/{sku}"),
+            )?
+            .ok_or_else(|| StoreError::NotFound(format!("insert {sku}")))?;
+            if let Some(expected) = if_version.filter(|v| *v != version) {
+                return Err(StoreError::VersionConflict {
+                    what: format!("insert {sku}"),
+                    expected: Some(expected),
+                });
+            }
+            let on_hand: i64 = tx
+                .query_row(
+                    "SELECT units FROM insert_stock WHERE merchant = ?1 AND sku = ?2 AND centre = ?3",
+                    [merchant, sku, centre],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(sql)?
+                .unwrap_or(0);
+            let units = change
+                .apply(on_hand)
+                .ok_or_else(|| StoreError::StockOutOfRange {
+                    sku: sku.to_string(),
+                    centre: centre.to_string(),
+                    on_hand,
+                    change,
+                })?;
+            tx.execute(
+                "INSERT INTO insert_stock (merchant, sku, centre, units) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (merchant, sku, centre) DO UPDATE SET units = excluded.units",
+                params![merchant, sku, centre, units],
+            )
+            .map_err(sql)?;
+            tx.execute(
+                "UPDATE inserts SET version = version + 1 WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+            )
+            .map_err(sql)?;
+            read_inserts(tx, merchant, Some(sku))?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound(format!("insert {sku}")))
+        })
+    }
+}
+
+/// The merchant's inserts, or the one of `sku`, with their versions and stock.
+fn read_inserts(
+    tx: &Transaction<'_>,
+    merchant: &str,
+    sku: Option<&str>,
+) -> StoreResult<Vec<Insert>> {
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT sku, version, doc FROM inserts
+             WHERE merchant = ?1 AND (?2 IS NULL OR sku = ?2) ORDER BY sku",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map(params![merchant, sku], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(sql)?;
+    let mut inserts = BTreeMap::new();
+    for row in rows {
+        let (sku, version, doc): (String, i64, String) = row.map_err(sql)?;
+        let key = || format!("insert {merchant}/{sku}");
+        let mut insert: Insert = decode(&doc, key)?;
+        insert.version = count(version, key)?;
+        inserts.insert(sku, insert);
+    }
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT sku, centre, units FROM insert_stock
+             WHERE merchant = ?1 AND (?2 IS NULL OR sku = ?2)",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map(params![merchant, sku], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(sql)?;
+    for row in rows {
+        let (sku, centre, units): (String, String, i64) = row.map_err(sql)?;
+        if let Some(insert) = inserts.get_mut(&sku) {
+            insert.stock.insert(centre, units);
+        }
+    }
+    Ok(inserts.into_values().collect())
 }
 
 /// The version of a record, `None` when there is none, read by `query` inside the write

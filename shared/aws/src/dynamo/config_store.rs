@@ -1,6 +1,7 @@
 //! Merchant configuration: settings, campaigns, inserts with their live stock.
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use packwise_core::insert::StockChange;
 use packwise_core::ports::{ConfigStore, Expect, StoreError, StoreResult};
 use packwise_core::{Campaign, Insert, MerchantSettings};
 
@@ -142,5 +143,17 @@ impl ConfigStore for DynamoStore {
             || format!("insert {sku}"),
         )
         .await
+    }
+
+    async fn adjust_stock(
+        &self,
+        merchant: &str,
+        sku: &str,
+        centre: &str,
+        change: StockChange,
+        if_version: Option<u64>,
+    ) -> StoreResult<Insert> {
+        self.change_stock(merchant, sku, centre, change, if_version)
+            .await
     }
 }

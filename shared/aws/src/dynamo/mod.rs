@@ -15,6 +15,7 @@ mod keys;
 mod load;
 mod order_store;
 mod shards;
+mod stock;
 mod store;
 pub mod table;
 mod versioned;

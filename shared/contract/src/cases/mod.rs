@@ -10,6 +10,7 @@ mod history;
 mod isolation;
 mod keys;
 mod load;
+mod stock;
 
 pub use atomicity::*;
 pub use batch::*;
@@ -21,3 +22,4 @@ pub use history::*;
 pub use isolation::*;
 pub use keys::*;
 pub use load::*;
+pub use stock::*;
