@@ -18,8 +18,9 @@ pub fn with_etag(status: StatusCode, version: u64, body: impl Serialize) -> Resp
     response
 }
 
-/// The version an `If-Match` header names, if one is sent.
-fn sent(headers: &HeaderMap) -> ApiResult<Option<u64>> {
+/// The version an `If-Match` header names, if one is sent, for a write whose store call
+/// checks it itself.
+pub fn if_match(headers: &HeaderMap) -> ApiResult<Option<u64>> {
     let Some(value) = headers.get(header::IF_MATCH) else {
         return Ok(None);
     };
@@ -38,7 +39,7 @@ fn sent(headers: &HeaderMap) -> ApiResult<Option<u64>> {
 /// The version a write that must name one sends (a campaign's replace): refused without,
 /// so no merchant overwrites a change they have not seen.
 pub fn required_if_match(headers: &HeaderMap, what: &str) -> ApiResult<u64> {
-    sent(headers)?.ok_or_else(|| {
+    if_match(headers)?.ok_or_else(|| {
         Problem::new(
             StatusCode::PRECONDITION_REQUIRED,
             "if-match-required",
@@ -56,7 +57,7 @@ pub fn optional_if_match(
     what: &dyn std::fmt::Display,
     current: Option<u64>,
 ) -> ApiResult<Expect> {
-    let Some(sent) = sent(headers)? else {
+    let Some(sent) = if_match(headers)? else {
         return Ok(Expect::Any);
     };
     if current != Some(sent) {

@@ -1,6 +1,7 @@
 //! `/v1/inserts`: the merchant's printed inserts and samples with their stock per
-//! centre, listed (or only those running low), read with their version as `ETag`, and
-//! created or replaced whole (with `If-Match`, only if unchanged since read).
+//! centre, listed (or only those running low), read with their version as `ETag`,
+//! created or replaced whole (with `If-Match`, only if unchanged since read), and one
+//! centre's stock changed by a delta or set to a count.
 
 use std::sync::Arc;
 
@@ -9,6 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::{Extension, Json};
 use packwise_core::Insert;
+use packwise_core::insert::{StockChange, StockCount, StockDelta};
+use packwise_core::ports::StoreError;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{JsonBody, QueryParams};
@@ -103,5 +106,69 @@ pub async fn put<S: ApiStore>(
     }
     let mut response = etag::with_etag(StatusCode::CREATED, insert.version, insert);
     response.headers_mut().insert(header::LOCATION, location);
+    Ok(response)
+}
+
+/// `POST /v1/inserts/{sku}/stock` with `{"centre", "delta"}`: adds units to one centre's
+/// stock, or takes them when negative. Not idempotent, as a delivery is not: a client
+/// that may send it twice sends the ETag it read in `If-Match`, and the second is `412`.
+pub async fn adjust_stock<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    Path(sku): Path<String>,
+    headers: HeaderMap,
+    JsonBody(delta): JsonBody<StockDelta>,
+) -> ApiResult<Response> {
+    delta.validate().map_err(Problem::invalid)?;
+    change_stock(
+        &*store,
+        &merchant,
+        &sku,
+        &delta.centre,
+        delta.change(),
+        &headers,
+    )
+    .await
+}
+
+/// `PUT /v1/inserts/{sku}/stock/{centre}` with `{"units"}`: sets one centre's count,
+/// leaving the other centres as they are (a stock take); sending it again changes
+/// nothing more.
+pub async fn count_stock<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    Path((sku, centre)): Path<(String, String)>,
+    headers: HeaderMap,
+    JsonBody(count): JsonBody<StockCount>,
+) -> ApiResult<Response> {
+    count.validate(&centre).map_err(Problem::invalid)?;
+    change_stock(&*store, &merchant, &sku, &centre, count.change(), &headers).await
+}
+
+/// One store call, which checks the insert, its version if `If-Match` names one, and the
+/// range at once; answers the insert as changed, which `Content-Location` says the body
+/// and the `ETag` are of.
+async fn change_stock<S: ApiStore>(
+    store: &S,
+    merchant: &str,
+    sku: &str,
+    centre: &str,
+    change: StockChange,
+    headers: &HeaderMap,
+) -> ApiResult<Response> {
+    let if_version = etag::if_match(headers)?;
+    let insert = store
+        .adjust_stock(merchant, sku, centre, change, if_version)
+        .await
+        .map_err(|e| match e {
+            StoreError::NotFound(_) => Problem::not_found(format_args!("insert `{sku}`")),
+            e => Problem::from(e),
+        })?;
+    let mut response = etag::with_etag(StatusCode::OK, insert.version, insert);
+    if let Ok(location) = HeaderValue::from_str(&format!("/v1/inserts/{sku}")) {
+        response
+            .headers_mut()
+            .insert(header::CONTENT_LOCATION, location);
+    }
     Ok(response)
 }

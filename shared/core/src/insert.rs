@@ -152,9 +152,99 @@ impl StockChange {
     }
 }
 
+/// A merchant's change of one centre's stock by a number of units, as the API takes it:
+/// a delivery (`delta` > 0) or a loss (`delta` < 0).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockDelta {
+    pub centre: String,
+    pub delta: i64,
+}
+
+impl StockDelta {
+    /// Every problem at once: the centre an identifier, the delta not 0 and no larger
+    /// than a centre can hold.
+    pub fn validate(&self) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        p.identifier("centre", &self.centre, MAX_CENTRE);
+        p.check(self.delta != 0, "delta", "must not be 0");
+        p.check(
+            self.delta.unsigned_abs() <= MAX_UNITS.unsigned_abs(),
+            "delta",
+            format!("must be from -{MAX_UNITS} to {MAX_UNITS}"),
+        );
+        p.finish()
+    }
+
+    pub fn change(&self) -> StockChange {
+        StockChange::By(self.delta)
+    }
+}
+
+/// A merchant's count of one centre's stock, as the API takes it: the centre is named
+/// by the path.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StockCount {
+    pub units: i64,
+}
+
+impl StockCount {
+    /// Every problem at once, `centre` included.
+    pub fn validate(&self, centre: &str) -> Result<(), Invalid> {
+        let mut p = Problems::default();
+        p.identifier("centre", centre, MAX_CENTRE);
+        p.check(
+            (0..=MAX_UNITS).contains(&self.units),
+            "units",
+            format!("must be from 0 to {MAX_UNITS}"),
+        );
+        p.finish()
+    }
+
+    pub fn change(&self) -> StockChange {
+        StockChange::To(self.units)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn fields(result: Result<(), Invalid>) -> Vec<String> {
+        result
+            .err()
+            .map(|e| e.errors.into_iter().map(|e| e.field).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_stock_delta_names_a_centre_and_a_number_of_units() {
+        let delta = |centre: &str, delta: i64| StockDelta {
+            centre: centre.to_string(),
+            delta,
+        };
+        assert!(fields(delta("BER1", -5).validate()).is_empty());
+        assert!(fields(delta("BER1", MAX_UNITS).validate()).is_empty());
+        assert!(fields(delta("BER1", -MAX_UNITS).validate()).is_empty());
+        assert_eq!(fields(delta("BER#1", 0).validate()), ["centre", "delta"]);
+        assert_eq!(
+            fields(delta("", MAX_UNITS + 1).validate()),
+            ["centre", "delta"]
+        );
+        assert_eq!(fields(delta("BER1", i64::MIN).validate()), ["delta"]);
+        assert_eq!(delta("BER1", -5).change(), StockChange::By(-5));
+    }
+
+    #[test]
+    fn a_stock_count_is_from_none_to_the_most_a_centre_holds() {
+        let count = |units| StockCount { units };
+        assert!(fields(count(0).validate("BER1")).is_empty());
+        assert!(fields(count(MAX_UNITS).validate("BER1")).is_empty());
+        assert_eq!(fields(count(-1).validate("a/b")), ["centre", "units"]);
+        assert_eq!(fields(count(MAX_UNITS + 1).validate("BER1")), ["units"]);
+        assert_eq!(count(7).change(), StockChange::To(7));
+    }
 
     #[test]
     fn a_stock_change_stays_within_none_and_the_most_a_centre_holds() {

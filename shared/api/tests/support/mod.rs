@@ -20,6 +20,10 @@ macro_rules! every_scenario {
             inserts_carry_their_version_as_an_etag_and_writes_may_name_it,
             a_parcel_taking_stock_changes_the_inserts_etag,
             settings_carry_their_version_as_an_etag_and_writes_may_name_it,
+            stock_is_adjusted_by_a_delta_and_set_to_a_count,
+            bad_stock_changes_are_refused_with_every_field_and_change_nothing,
+            stock_changes_may_name_the_version_they_change,
+            one_merchant_never_changes_another_merchants_stock,
             customer_attributes_are_set_one_by_one_and_the_profile_read,
             bad_customer_attributes_are_refused_with_every_field,
             customer_attributes_in_bulk_write_the_valid_rows_and_report_the_others,
@@ -948,6 +952,343 @@ pub async fn settings_carry_their_version_as_an_etag_and_writes_may_name_it<
         "\"1\"",
         "another merchant's settings have versions of their own"
     );
+}
+
+/// A delivery, a loss and a stock take at one centre each: the other centres stay as they
+/// are, the insert comes back as changed with its new ETag, and stock never goes below
+/// zero.
+pub async fn stock_is_adjusted_by_a_delta_and_set_to_a_count<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let stock = "/v1/inserts/CARD-THANKS/stock";
+    let taken = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER1", "delta": -5}))
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert_eq!(taken.body["stock"], json!({"BER1": 95}));
+    assert_eq!(taken.body["version"], 2);
+    assert_eq!(taken.header(header::ETAG), "\"2\"");
+    assert_eq!(
+        taken.header(header::CONTENT_LOCATION),
+        "/v1/inserts/CARD-THANKS"
+    );
+    let delivered = shop
+        .post(stock, &shop.alpha, json!({"centre": "HAM1", "delta": 40}))
+        .await;
+    assert_eq!(delivered.status, StatusCode::OK, "{}", delivered.body);
+    assert_eq!(
+        delivered.body["stock"],
+        json!({"BER1": 95, "HAM1": 40}),
+        "a centre not listed starts from none"
+    );
+    assert_eq!(delivered.header(header::ETAG), "\"3\"");
+    let read = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    assert_eq!(read.body, delivered.body);
+    assert_eq!(read.header(header::ETAG), "\"3\"");
+
+    let counted = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": 120}),
+            None,
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
+    assert_eq!(counted.body["stock"], json!({"BER1": 120, "HAM1": 40}));
+    assert_eq!(counted.header(header::ETAG), "\"4\"");
+    let emptied = shop
+        .put(
+            &format!("{stock}/HAM1"),
+            &shop.alpha,
+            json!({"units": 0}),
+            None,
+        )
+        .await;
+    assert_eq!(emptied.body["stock"], json!({"BER1": 120, "HAM1": 0}));
+    let low = shop.get("/v1/inserts?low_stock=true", &shop.alpha).await;
+    assert_eq!(low.body["items"][0]["sku"], "CARD-THANKS");
+
+    // More than there is: refused with what there is, and nothing changes.
+    let before = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    let over = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER1", "delta": -121}))
+        .await;
+    assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
+    assert_eq!(over.body["type"], "/problems/stock-out-of-range");
+    assert_eq!(
+        over.body["detail"],
+        "insert CARD-THANKS has 120 unit(s) at centre BER1, fewer than the 121 to take"
+    );
+    let nowhere = shop
+        .post(stock, &shop.alpha, json!({"centre": "MUC1", "delta": -1}))
+        .await;
+    assert_eq!(nowhere.status, StatusCode::CONFLICT);
+    assert_eq!(
+        nowhere.body["detail"],
+        "insert CARD-THANKS has 0 unit(s) at centre MUC1, fewer than the 1 to take"
+    );
+    let after = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    assert_eq!(after.body, before.body);
+    assert_eq!(after.header(header::ETAG), before.header(header::ETAG));
+
+    let missing = shop
+        .post(
+            "/v1/inserts/NOPE/stock",
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": 5}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no insert `NOPE`");
+    let missing = shop
+        .put(
+            "/v1/inserts/NOPE/stock/BER1",
+            &shop.alpha,
+            json!({"units": 5}),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        shop.get("/v1/inserts/NOPE", &shop.alpha).await.status,
+        StatusCode::NOT_FOUND,
+        "no insert is created"
+    );
+}
+
+pub async fn bad_stock_changes_are_refused_with_every_field_and_change_nothing<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let stock = "/v1/inserts/CARD-THANKS/stock";
+    let before = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    let refused = |answer: &Answer, status: StatusCode, fields: &[&str]| {
+        assert_eq!(answer.status, status, "{}", answer.body);
+        assert_eq!(answer.fields(), fields, "{}", answer.body);
+    };
+    let nothing = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER#1", "delta": 0}))
+        .await;
+    refused(
+        &nothing,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &["centre", "delta"],
+    );
+    assert_eq!(nothing.body["type"], "/problems/invalid");
+    let huge = shop
+        .post(
+            stock,
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": 1_000_000_001}),
+        )
+        .await;
+    refused(&huge, StatusCode::UNPROCESSABLE_ENTITY, &["delta"]);
+    let typo = shop
+        .post(
+            stock,
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": 5, "reason": "delivery"}),
+        )
+        .await;
+    refused(&typo, StatusCode::BAD_REQUEST, &["reason"]);
+    let words = shop
+        .post(
+            stock,
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": "five"}),
+        )
+        .await;
+    refused(&words, StatusCode::BAD_REQUEST, &["delta"]);
+    let fraction = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER1", "delta": 1.5}))
+        .await;
+    refused(&fraction, StatusCode::BAD_REQUEST, &["delta"]);
+
+    let negative = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": -1}),
+            None,
+        )
+        .await;
+    refused(&negative, StatusCode::UNPROCESSABLE_ENTITY, &["units"]);
+    let centre = shop
+        .put(
+            &format!("{stock}/BER%231"),
+            &shop.alpha,
+            json!({"units": 1}),
+            None,
+        )
+        .await;
+    refused(&centre, StatusCode::UNPROCESSABLE_ENTITY, &["centre"]);
+    let typo = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"count": 1}),
+            None,
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST, "{}", typo.body);
+
+    let after = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    assert_eq!(after.body, before.body);
+    assert_eq!(after.header(header::ETAG), before.header(header::ETAG));
+}
+
+/// A stock change may name the ETag it was decided on: a retry of a delivery whose answer
+/// was lost is then refused instead of counted twice.
+pub async fn stock_changes_may_name_the_version_they_change<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let stock = "/v1/inserts/CARD-THANKS/stock";
+    let read = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    let etag = read.header(header::ETAG).to_string();
+    let send = |etag: &str| {
+        let etag = etag.to_string();
+        let shop = &shop;
+        async move {
+            shop.send(
+                Method::POST,
+                stock,
+                Some(&shop.alpha),
+                Some(json!({"centre": "BER1", "delta": 25})),
+                &[(header::IF_MATCH, &etag)],
+            )
+            .await
+        }
+    };
+    let first = send(&etag).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.body["stock"], json!({"BER1": 125}));
+    let again = send(&etag).await;
+    assert_eq!(
+        again.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        again.body
+    );
+    assert_eq!(again.body["type"], "/problems/stale");
+    let unreadable = send("soon").await;
+    assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unreadable.fields(), ["If-Match"]);
+    assert_eq!(
+        shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await.body,
+        first.body,
+        "counted once"
+    );
+
+    let current = first.header(header::ETAG).to_string();
+    let counted = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": 7}),
+            Some(&current),
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
+    let stale = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": 8}),
+            Some(&current),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    // The whole insert, sent back with the ETag read before the stock moved, is stale too.
+    let replace = shop
+        .put(
+            "/v1/inserts/CARD-THANKS",
+            &shop.alpha,
+            read.body,
+            Some(&etag),
+        )
+        .await;
+    assert_eq!(replace.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await.body["stock"],
+        json!({"BER1": 7})
+    );
+}
+
+/// Merchant beta's key on alpha's insert: not found on both stock routes, and alpha's
+/// stock and ETag stay as they were; the SKU both have is each one's own.
+pub async fn one_merchant_never_changes_another_merchants_stock<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let theirs = &shop.beta;
+    let created = shop
+        .put(
+            "/v1/inserts/ALPHA-ONLY",
+            &shop.alpha,
+            insert("ALPHA-ONLY", json!({"BER1": 1}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let alpha_only = shop.get("/v1/inserts/ALPHA-ONLY", &shop.alpha).await;
+    let alpha_card = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+
+    let adjusted = shop
+        .post(
+            "/v1/inserts/ALPHA-ONLY/stock",
+            theirs,
+            json!({"centre": "BER1", "delta": 10}),
+        )
+        .await;
+    assert_eq!(adjusted.status, StatusCode::NOT_FOUND, "{}", adjusted.body);
+    assert_eq!(adjusted.body["detail"], "no insert `ALPHA-ONLY`");
+    let counted = shop
+        .put(
+            "/v1/inserts/ALPHA-ONLY/stock/BER1",
+            theirs,
+            json!({"units": 500}),
+            None,
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::NOT_FOUND);
+    let named = shop
+        .send(
+            Method::POST,
+            "/v1/inserts/ALPHA-ONLY/stock",
+            Some(theirs),
+            Some(json!({"centre": "BER1", "delta": 10})),
+            &[(header::IF_MATCH, alpha_only.header(header::ETAG))],
+        )
+        .await;
+    assert_eq!(
+        named.status,
+        StatusCode::NOT_FOUND,
+        "alpha's ETag opens nothing"
+    );
+
+    let own = shop
+        .post(
+            "/v1/inserts/CARD-THANKS/stock",
+            theirs,
+            json!({"centre": "BER1", "delta": -10}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "beta's own card");
+    assert_eq!(own.body["stock"], json!({"BER1": 90}));
+
+    for (uri, before) in [
+        ("/v1/inserts/ALPHA-ONLY", &alpha_only),
+        ("/v1/inserts/CARD-THANKS", &alpha_card),
+    ] {
+        let after = shop.get(uri, &shop.alpha).await;
+        assert_eq!(after.body, before.body, "{uri}");
+        assert_eq!(
+            after.header(header::ETAG),
+            before.header(header::ETAG),
+            "{uri}"
+        );
+    }
 }
 
 /// A past order of `customer` (two mint teas, 12.90 EUR), folded into their profile.
