@@ -16,7 +16,7 @@ async fn shop(
 ) -> Processor<SqliteStore, FileSink> {
     let store = SqliteStore::open(&dir.join("packwise.db")).unwrap();
     let settings = demo::settings();
-    store.put_settings(&settings).await.unwrap();
+    store.put_settings(&settings, Expect::Any).await.unwrap();
     for mut insert in demo::inserts() {
         if tight {
             // Scarce stock, so that batches race for the last units.
@@ -24,7 +24,10 @@ async fn shop(
                 *units = (*units).min(7);
             }
         }
-        store.put_insert(&settings.merchant, &insert).await.unwrap();
+        store
+            .put_insert(&settings.merchant, &insert, Expect::Any)
+            .await
+            .unwrap();
     }
     for mut campaign in demo::campaigns() {
         if tight {

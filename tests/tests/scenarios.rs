@@ -98,12 +98,16 @@ impl Shop {
                 "coupon_secret": "scenario-secret-0123456789", "free_shipping_threshold": "40",
                 "max_inserts_per_package": 4, "max_insert_weight_grams": 150,
                 "forbidden_insert_channels": ["amazon"]
-            })).unwrap())
+            })).unwrap(), Expect::Any)
             .await
             .unwrap();
         for insert in inserts().as_array().unwrap() {
             store
-                .put_insert(M, &serde_json::from_value(insert.clone()).unwrap())
+                .put_insert(
+                    M,
+                    &serde_json::from_value(insert.clone()).unwrap(),
+                    Expect::Any,
+                )
                 .await
                 .unwrap();
         }
@@ -620,7 +624,7 @@ async fn suggestions_come_from_the_basket_then_from_what_the_customer_bought_bef
     let mut settings = store.settings(M).await.unwrap().unwrap();
     settings.out_of_stock = vec!["BEANS".into()];
     settings.not_recommendable = vec!["GIFTCARD".into()];
-    store.put_settings(&settings).await.unwrap();
+    store.put_settings(&settings, Expect::Any).await.unwrap();
     let past: [(&[(&str, &str)], usize); 5] = [
         (&[("KETTLE", "kitchen"), ("FILTER", "coffee")], 6),
         (&[("KETTLE", "kitchen"), ("BEANS", "coffee")], 8),

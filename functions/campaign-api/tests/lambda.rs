@@ -8,7 +8,7 @@ use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
 use packwise_core::api_key;
-use packwise_core::ports::{ConfigStore, KeyStore};
+use packwise_core::ports::{ConfigStore, Expect, KeyStore};
 use serde_json::{Value, json};
 
 /// An HTTP API request as API Gateway hands it to the function.
@@ -66,7 +66,7 @@ async fn the_function_answers_api_gateway_requests_with_the_merchant_api() {
         "default_currency": "EUR", "coupon_secret": "a-secret-of-sixteen-chars"
     }))
     .unwrap();
-    store.put_settings(&settings).await.unwrap();
+    store.put_settings(&settings, Expect::Any).await.unwrap();
     let now = "2026-11-23T12:00:00Z".parse().unwrap();
     let issued = api_key::issue("alpha", None, [7; 32], now);
     store.put_api_key(&issued.key).await.unwrap();

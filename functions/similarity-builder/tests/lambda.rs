@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
-use packwise_core::ports::{ConfigStore, OrderStore};
+use packwise_core::ports::{ConfigStore, Expect, OrderStore};
 use packwise_core::similar;
 use packwise_synth::{Generator, demo};
 use serde_json::{Value, json};
@@ -39,7 +39,10 @@ async fn the_scheduled_event_rebuilds_every_merchant_and_a_bad_one_is_refused() 
     let table = unique_name("packwise-fn");
     create_table(&clients.dynamodb, &table).await.unwrap();
     let store = DynamoStore::new(clients.dynamodb, &table);
-    store.put_settings(&demo::settings()).await.unwrap();
+    store
+        .put_settings(&demo::settings(), Expect::Any)
+        .await
+        .unwrap();
     let generator = Generator::new(4);
     let customers = generator.customers(15);
     let history = generator.history(

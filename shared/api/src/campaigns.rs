@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::{Extension, Json};
 use chrono::Utc;
 use packwise_core::CampaignSet;
@@ -14,6 +14,7 @@ use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
 use crate::body::{JsonBody, PathParam, QueryParams};
+use crate::etag;
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
@@ -43,10 +44,7 @@ pub struct CampaignPage {
 
 /// A campaign with its version as the entity tag.
 fn with_etag(status: StatusCode, campaign: Campaign) -> Response {
-    let etag = HeaderValue::from_str(&format!("\"{}\"", campaign.version)).expect("digits");
-    let mut response = (status, Json(campaign)).into_response();
-    response.headers_mut().insert(header::ETAG, etag);
-    response
+    etag::with_etag(status, campaign.version, campaign)
 }
 
 pub(crate) async fn find<S: ApiStore>(store: &S, merchant: &str, id: &str) -> ApiResult<Campaign> {
@@ -176,51 +174,6 @@ pub async fn list<S: ApiStore>(
     Ok(Json(CampaignPage { items, next_cursor }))
 }
 
-/// The version an `If-Match` header names; a replace without one is refused, so no
-/// merchant overwrites a change they have not seen.
-fn if_match(headers: &HeaderMap) -> ApiResult<u64> {
-    let Some(value) = headers.get(header::IF_MATCH) else {
-        return Err(Problem::new(
-            StatusCode::PRECONDITION_REQUIRED,
-            "if-match-required",
-            "send If-Match with the ETag of the campaign you changed",
-        ));
-    };
-    let text = value.to_str().unwrap_or_default().trim();
-    let text = text.strip_prefix("W/").unwrap_or(text);
-    text.trim_matches('"').parse().map_err(|_| {
-        Problem::field(
-            StatusCode::BAD_REQUEST,
-            "invalid-header",
-            "If-Match",
-            format!("`{text}` is not an ETag of this API (a quoted version such as \"3\")"),
-        )
-    })
-}
-
-/// Lifecycle moves and deletes may be sent blind; when they name a version it must be
-/// the current one.
-fn optional_if_match(headers: &HeaderMap, campaign: &Campaign) -> ApiResult<()> {
-    if !headers.contains_key(header::IF_MATCH) {
-        return Ok(());
-    }
-    let sent = if_match(headers)?;
-    if sent != campaign.version {
-        return Err(stale(&campaign.id, sent, campaign.version));
-    }
-    Ok(())
-}
-
-fn stale(id: &str, sent: u64, current: u64) -> Problem {
-    Problem::new(
-        StatusCode::PRECONDITION_FAILED,
-        "stale",
-        format!(
-            "campaign `{id}` is at version {current}, not {sent}: read it again and reapply your change"
-        ),
-    )
-}
-
 #[utoipa::path(
     put,
     path = "/v1/campaigns/{id}",
@@ -251,7 +204,7 @@ pub async fn replace<S: ApiStore>(
     headers: HeaderMap,
     JsonBody(mut campaign): JsonBody<Campaign>,
 ) -> ApiResult<Response> {
-    let expected = if_match(&headers)?;
+    let expected = etag::required_if_match(&headers, "campaign")?;
     if campaign.id != id {
         return Err(Problem::field(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -262,7 +215,11 @@ pub async fn replace<S: ApiStore>(
     }
     let current = find(&*store, &merchant, &id).await?;
     if current.version != expected {
-        return Err(stale(&id, expected, current.version));
+        return Err(etag::stale(
+            &format_args!("campaign `{id}`"),
+            expected,
+            Some(current.version),
+        ));
     }
     check(&*store, &merchant, &campaign).await?;
     campaign.version = expected + 1;
@@ -311,7 +268,11 @@ async fn set_status<S: ApiStore>(
     next: CampaignStatus,
 ) -> ApiResult<Response> {
     let mut campaign = find(store, merchant, id).await?;
-    optional_if_match(headers, &campaign)?;
+    etag::optional_if_match(
+        headers,
+        &format_args!("campaign `{id}`"),
+        Some(campaign.version),
+    )?;
     if !campaign.status.can_become(next) {
         return Err(Problem::new(
             StatusCode::CONFLICT,
@@ -370,7 +331,11 @@ pub async fn delete<S: ApiStore>(
     headers: HeaderMap,
 ) -> ApiResult<StatusCode> {
     let campaign = find(&*store, &merchant, &id).await?;
-    optional_if_match(&headers, &campaign)?;
+    etag::optional_if_match(
+        &headers,
+        &format_args!("campaign `{id}`"),
+        Some(campaign.version),
+    )?;
     if !campaign.status.can_be_deleted() {
         return Err(Problem::new(
             StatusCode::CONFLICT,

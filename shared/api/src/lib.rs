@@ -7,6 +7,7 @@ mod auth;
 pub mod body;
 mod campaigns;
 mod customers;
+mod etag;
 mod inserts;
 mod low_stock;
 pub mod openapi;
@@ -68,6 +69,11 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route(
             "/v1/inserts/{sku}",
             get(inserts::get::<S>).put(inserts::put::<S>),
+        )
+        .route("/v1/inserts/{sku}/stock", post(inserts::adjust_stock::<S>))
+        .route(
+            "/v1/inserts/{sku}/stock/{centre}",
+            put(inserts::count_stock::<S>),
         )
         .route("/v1/customers/attributes:bulk", post(customers::bulk::<S>))
         .route("/v1/customers/{id}", get(customers::get::<S>))

@@ -19,7 +19,7 @@ use utoipa::openapi::{ComponentsBuilder, ContentBuilder, Ref, RefOr, Response, R
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use crate::problem::{CONTENT_TYPE as PROBLEM, Problem};
-use crate::{campaigns, customers, inserts, settings};
+use crate::{campaigns, customers, inserts, low_stock, preview, settings, stats};
 
 /// The security scheme every route but this document's requires (`security` below).
 const API_KEY: &str = "api_key";
@@ -44,11 +44,17 @@ const API_KEY: &str = "api_key";
         campaigns::resume,
         campaigns::pause,
         campaigns::archive,
+        stats::get,
+        preview::stored,
+        preview::unsaved,
         settings::get,
         settings::replace,
         inserts::list,
         inserts::get,
         inserts::put,
+        inserts::adjust_stock,
+        inserts::count_stock,
+        low_stock::get,
         customers::bulk,
         customers::get,
         customers::put_attributes,

@@ -3,25 +3,27 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::{Extension, Json};
 use packwise_core::Campaign;
 use packwise_core::preview::{MAX_ORDERS, Preview, PreviewError, preview};
 use serde::Deserialize;
 
-use crate::body::{JsonBody, QueryParams};
+use crate::body::{JsonBody, PathParam, QueryParams};
 use crate::campaigns::find;
-use crate::problem::{ApiResult, Problem};
+use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
 /// Orders a preview reads when the caller does not say.
 const DEFAULT_ORDERS: usize = 200;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct PreviewQuery {
-    /// How many of the latest orders to decide again.
+    /// How many of the latest orders to decide again (default 200).
+    #[param(minimum = 1, maximum = 1000)]
     orders: Option<usize>,
 }
 
@@ -56,10 +58,29 @@ async fn run<S: ApiStore>(
     }
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/{id}/preview",
+    tag = "campaigns",
+    operation_id = "preview_campaign",
+    summary = "Dry-run a stored campaign on the latest orders",
+    description = "Decides the campaign again, as if running, on the merchant's latest orders beside the campaigns running now. Writes nothing.",
+    params(
+        ("id" = String, Path, example = crate::openapi::examples::campaign_id, description = "The campaign's id"),
+        PreviewQuery,
+    ),
+    responses(
+        (status = 200, description = "What the campaign would have done", body = Preview),
+        (status = 400, description = "An unknown or unreadable query parameter, or a malformed path", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such campaign", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The merchant has no settings yet", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Every problem of the stored campaign (an insert it names was removed)", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn stored<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam<String>,
     QueryParams(query): QueryParams<PreviewQuery>,
 ) -> ApiResult<Json<Preview>> {
     let orders = orders(&query)?;
@@ -67,6 +88,22 @@ pub async fn stored<S: ApiStore>(
     run(&*store, &merchant, &campaign, orders).await
 }
 
+#[utoipa::path(
+    post,
+    path = "/v1/campaigns/preview",
+    tag = "campaigns",
+    operation_id = "preview_unsaved_campaign",
+    summary = "Dry-run a campaign not saved yet on the latest orders",
+    description = "As the preview of a stored campaign, for the campaign in the body. Writes nothing.",
+    params(PreviewQuery),
+    request_body(content = Campaign, example = crate::openapi::examples::campaign),
+    responses(
+        (status = 200, description = "What the campaign would have done", body = Preview),
+        (status = 400, description = "An unknown or unreadable query parameter, or a malformed body", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The merchant has no settings yet", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Every problem of the campaign", body = Problem, content_type = PROBLEM),
+    ),
+)]
 pub async fn unsaved<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,

@@ -81,6 +81,10 @@ impl From<StoreError> for Problem {
             }
             StoreError::Conflict(_) => Problem::new(StatusCode::CONFLICT, "exists", e.to_string()),
             StoreError::NotFound(what) => Problem::not_found(what),
+            // The request is sound; the stock it would change cannot take it.
+            StoreError::StockOutOfRange { .. } => {
+                Problem::new(StatusCode::CONFLICT, "stock-out-of-range", e.to_string())
+            }
             StoreError::Corrupt { .. } => {
                 // The key names the record; the caller needs only to know it is ours.
                 tracing::error!(error = %e, "corrupt record");

@@ -1,17 +1,22 @@
-//! `/v1/settings`: the caller's own merchant settings, read and replaced. The coupon
-//! secret is never shown; a replace may leave it out to keep it.
+//! `/v1/settings`: the caller's own merchant settings, read with their version as `ETag`
+//! and replaced (with `If-Match`, only if unchanged since read). The coupon secret is
+//! never shown; a replace may leave it out to keep it.
 
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::extract::State;
-use axum::{Extension, Json};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use packwise_core::MerchantSettings;
 use packwise_core::settings::SettingsUpdate;
 
 use crate::body::JsonBody;
+use crate::etag;
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
 
+/// The caller's settings, the secret masked, their version as the entity tag.
 #[utoipa::path(
     get,
     path = "/v1/settings",
@@ -20,21 +25,29 @@ use crate::{ApiStore, Merchant};
     summary = "Read the caller's merchant settings",
     description = "`coupon_secret` always reads `********`.",
     responses(
-        (status = 200, description = "The settings", body = MerchantSettings),
+        (status = 200, description = "The settings", body = MerchantSettings, headers(
+            ("ETag" = String, description = "The settings' version, quoted"),
+        )),
         (status = 404, description = "The merchant has no settings", body = Problem, content_type = PROBLEM),
     ),
 )]
 pub async fn get<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
-) -> ApiResult<Json<MerchantSettings>> {
+) -> ApiResult<Response> {
     let settings = store
         .settings(&merchant)
         .await?
         .ok_or_else(|| Problem::not_found(format_args!("settings for merchant `{merchant}`")))?;
-    Ok(Json(settings.masked()))
+    Ok(etag::with_etag(
+        StatusCode::OK,
+        settings.version,
+        settings.masked(),
+    ))
 }
 
+/// Replaces the settings; with the ETag read in `If-Match`, only if nobody changed them
+/// meanwhile (`412` otherwise).
 #[utoipa::path(
     put,
     path = "/v1/settings",
@@ -42,21 +55,36 @@ pub async fn get<S: ApiStore>(
     operation_id = "replace_settings",
     summary = "Replace the caller's merchant settings",
     description = "`coupon_secret` left out or sent back as `********` keeps the stored one. `merchant` may be left out; any other merchant than the caller's is refused.",
+    params(("If-Match" = Option<String>, Header, description = "The `ETag` read: the write happens only if nothing changed since"),),
     request_body(content = SettingsUpdate, example = crate::openapi::examples::settings),
     responses(
-        (status = 200, description = "The settings as stored", body = MerchantSettings),
+        (status = 200, description = "The settings as stored", body = MerchantSettings, headers(
+            ("ETag" = String, description = "The settings' new version, quoted"),
+        )),
+        (status = 400, description = "A malformed body or `If-Match`", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The settings changed since they were read", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Every problem of the settings", body = Problem, content_type = PROBLEM),
     ),
 )]
 pub async fn replace<S: ApiStore>(
     State(store): State<Arc<S>>,
     Extension(Merchant(merchant)): Extension<Merchant>,
+    headers: HeaderMap,
     JsonBody(update): JsonBody<SettingsUpdate>,
-) -> ApiResult<Json<MerchantSettings>> {
+) -> ApiResult<Response> {
     let stored = store.settings(&merchant).await?;
-    let settings = update
+    let expect = etag::optional_if_match(
+        &headers,
+        &format_args!("the settings of merchant `{merchant}`"),
+        stored.as_ref().map(|s| s.version),
+    )?;
+    let mut settings = update
         .resolve(&merchant, stored.as_ref())
         .map_err(Problem::invalid)?;
-    store.put_settings(&settings).await?;
-    Ok(Json(settings.masked()))
+    settings.version = store.put_settings(&settings, expect).await?;
+    Ok(etag::with_etag(
+        StatusCode::OK,
+        settings.version,
+        settings.masked(),
+    ))
 }

@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use packwise_core::api_key;
-use packwise_core::ports::{ConfigStore, KeyStore};
+use packwise_core::ports::{ConfigStore, Expect, KeyStore};
 use packwise_embedded::SqliteStore;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -181,7 +181,7 @@ async fn the_documents_examples_are_accepted() {
         "default_currency": "EUR", "coupon_secret": "a-secret-of-sixteen-chars"
     }))
     .unwrap();
-    store.put_settings(&settings).await.unwrap();
+    store.put_settings(&settings, Expect::Any).await.unwrap();
     let issued = api_key::issue("tea", None, [7; 32], chrono::Utc::now());
     store.put_api_key(&issued.key).await.unwrap();
     let app = packwise_api::router(Arc::new(store));

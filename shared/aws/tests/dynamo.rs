@@ -13,7 +13,8 @@ use aws_smithy_types::config_bag::ConfigBag;
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
 use packwise_contract::samples::{self, CENTRE};
-use packwise_core::ports::{CommitOutcome, ConfigStore, ISSUED, OrderStore, StoreError};
+use packwise_core::insert::StockChange;
+use packwise_core::ports::{CommitOutcome, ConfigStore, Expect, ISSUED, OrderStore, StoreError};
 
 fn s(text: &str) -> AttributeValue {
     AttributeValue::S(text.to_string())
@@ -48,7 +49,11 @@ async fn a_batch_of_orders_is_one_batch_read_and_one_transaction_each() {
     let counter = RequestCounter::new();
     let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
     store
-        .put_insert("acme", &samples::insert("CARD", &[(CENTRE, 5)]))
+        .put_insert(
+            "acme",
+            &samples::insert("CARD", &[(CENTRE, 5)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     store
@@ -284,6 +289,135 @@ async fn an_undecodable_item_is_corrupt_and_named_by_its_key() {
         "{err:?}"
     );
     assert_eq!(store.profile("acme", "c2").await.unwrap(), None);
+}
+
+/// Settings and inserts written before they had versions hold no `version` attribute:
+/// they read as version 0, a write expecting 0 finds them, and the parcel that takes an
+/// insert starts its count.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn items_without_a_version_read_as_version_0_and_count_on_from_there() {
+    let (store, _table) = packwise_aws::testing::fresh_table(&RequestCounter::new()).await;
+    let settings = samples::settings("acme");
+    store.put_settings(&settings, Expect::Any).await.unwrap();
+    for sku in ["CARD", "GUIDE"] {
+        store
+            .put_insert("acme", &samples::insert(sku, &[(CENTRE, 5)]), Expect::Any)
+            .await
+            .unwrap();
+    }
+    for sk in ["SETTINGS", "INSERT#CARD", "INSERT#GUIDE"] {
+        raw_client()
+            .update_item()
+            .table_name(store.table())
+            .key("pk", s("M#acme"))
+            .key("sk", s(sk))
+            .update_expression("REMOVE version")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            !raw_get(&store, "M#acme", sk)
+                .await
+                .unwrap()
+                .contains_key("version")
+        );
+    }
+    assert_eq!(store.settings("acme").await.unwrap().unwrap().version, 0);
+    assert!(
+        store
+            .inserts("acme")
+            .await
+            .unwrap()
+            .iter()
+            .all(|i| i.version == 0)
+    );
+
+    let order = samples::order("acme", "O-1", "c1", "2026-03-01T10:00:00Z");
+    let mut commit = samples::commit(&order, None);
+    commit.stock_taken = samples::names(&["CARD"]);
+    assert_eq!(
+        store.commit(&commit).await.unwrap(),
+        CommitOutcome::Committed
+    );
+    let card = raw_get(&store, "M#acme", "INSERT#CARD").await.unwrap();
+    assert_eq!(card["version"], AttributeValue::N("1".into()));
+
+    assert_eq!(
+        store
+            .put_settings(&settings, Expect::Version(0))
+            .await
+            .unwrap(),
+        1
+    );
+    let guide = samples::insert("GUIDE", &[(CENTRE, 9)]);
+    let err = store
+        .put_insert("acme", &guide, Expect::Version(1))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::VersionConflict { .. }), "{err:?}");
+    assert_eq!(
+        store
+            .put_insert("acme", &guide, Expect::Version(0))
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+/// A conditional write of an insert and a stock change, applied or refused, are one
+/// UpdateItem each: a refusal's reason comes back with it, not from a second read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stock_change_is_one_update_whether_applied_or_refused() {
+    let counter = RequestCounter::new();
+    let (store, _table) = packwise_aws::testing::fresh_table(&counter).await;
+    let card = samples::insert("CARD", &[(CENTRE, 5)]);
+    let one_update = |what: &str| {
+        assert_eq!(
+            counter.snapshot(),
+            BTreeMap::from([("DynamoDB.UpdateItem".to_string(), 1)]),
+            "{what}"
+        );
+        counter.reset();
+    };
+    counter.reset();
+    store
+        .put_insert("acme", &card, Expect::Absent)
+        .await
+        .unwrap();
+    one_update("a new insert");
+    store
+        .put_insert("acme", &card, Expect::Version(1))
+        .await
+        .unwrap();
+    one_update("a conditional replace");
+    let changed = store
+        .adjust_stock("acme", "CARD", CENTRE, StockChange::By(-2), Some(2))
+        .await
+        .unwrap();
+    assert_eq!((changed.stock[CENTRE], changed.version), (3, 3));
+    one_update("a change");
+    let err = store
+        .adjust_stock("acme", "CARD", CENTRE, StockChange::By(-4), None)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::StockOutOfRange { on_hand: 3, .. }),
+        "{err:?}"
+    );
+    one_update("a change refused for the stock");
+    let err = store
+        .adjust_stock("acme", "CARD", CENTRE, StockChange::By(1), Some(2))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::VersionConflict { .. }), "{err:?}");
+    one_update("a change refused for the version");
+    let err = store
+        .adjust_stock("acme", "NONE", CENTRE, StockChange::To(1), None)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::NotFound(_)), "{err:?}");
+    one_update("a change of no insert");
+    assert!(raw_get(&store, "M#acme", "INSERT#NONE").await.is_none());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -28,11 +28,11 @@ fn main() -> anyhow::Result<()> {
     let processor = data.open()?;
     runtime.block_on(async {
         let settings = demo::settings();
-        processor.store.put_settings(&settings).await?;
+        processor.store.put_settings(&settings, Expect::Any).await?;
         for insert in demo::inserts() {
             processor
                 .store
-                .put_insert(&settings.merchant, &insert)
+                .put_insert(&settings.merchant, &insert, Expect::Any)
                 .await?;
         }
         for campaign in demo::campaigns() {

@@ -40,10 +40,10 @@ pub async fn run(root: &Path, opts: &DemoOptions, log: &mut impl Write) -> anyho
 
     let settings = demo::settings();
     let merchant = settings.merchant.clone();
-    store.put_settings(&settings).await?;
+    store.put_settings(&settings, Expect::Any).await?;
     let inserts = demo::inserts();
     for insert in &inserts {
-        store.put_insert(&merchant, insert).await?;
+        store.put_insert(&merchant, insert, Expect::Any).await?;
     }
     let campaigns = demo::campaigns();
     for campaign in &campaigns {

@@ -13,7 +13,7 @@ use packwise_core::api_key;
 use packwise_core::campaign::Campaign;
 use packwise_core::insert::Insert;
 use packwise_core::order::Order;
-use packwise_core::ports::{ConfigStore, Expect, KeyStore, OrderStore};
+use packwise_core::ports::{ConfigStore, Expect, KeyStore, OrderStore, StoreError};
 use packwise_core::settings::MerchantSettings;
 use packwise_core::{CampaignSet, PickPackInstruction, targeting};
 use packwise_embedded::SqliteStore;
@@ -431,15 +431,13 @@ async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCo
             locale,
             currency,
         } => {
-            let settings = new_merchant(&id, &name, &locale, &currency)?;
-            // One process owns the embedded store, so nothing can create the merchant
-            // between this check and the write.
-            if store.settings(&id).await?.is_some() {
-                bail!(
+            let mut settings = new_merchant(&id, &name, &locale, &currency)?;
+            settings.version = match store.put_settings(&settings, Expect::Absent).await {
+                Err(StoreError::VersionConflict { expected: None, .. }) => bail!(
                     "merchant `{id}` exists already: change it with `packwise merchant set FILE`"
-                );
-            }
-            store.put_settings(&settings).await?;
+                ),
+                written => written?,
+            };
             println!("created merchant {id}:");
             println!("{}", serde_json::to_string_pretty(&settings.masked())?);
             println!("next: packwise key create --merchant {id}");
@@ -449,7 +447,7 @@ async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCo
             settings
                 .validate()
                 .with_context(|| format!("{} is not valid", file.display()))?;
-            store.put_settings(&settings).await?;
+            store.put_settings(&settings, Expect::Any).await?;
             println!("merchant {} saved", settings.merchant);
         }
         MerchantCommand::Show { merchant } => {
@@ -694,7 +692,7 @@ async fn insert(data: &DataDir, cmd: InsertCommand) -> anyhow::Result<ExitCode> 
                 return Ok(ExitCode::FAILURE);
             }
             for i in &inserts {
-                store.put_insert(&merchant, i).await?;
+                store.put_insert(&merchant, i, Expect::Any).await?;
                 println!("saved {}", i.sku);
             }
         }

@@ -1,7 +1,8 @@
 //! The contract every packwise storage adapter must meet, written once against the port
 //! traits only, so the embedded store and the DynamoDB adapter are held to the same
 //! behaviour: round trips, optimistic versions, all-or-nothing commits, idempotent
-//! redelivery, budgets and stock under concurrency, tenant isolation, and API keys.
+//! redelivery, budgets and stock under concurrency, stock changed by the merchant, tenant
+//! isolation, and API keys.
 //!
 //! An adapter's integration test runs the whole suite with one line:
 //!
@@ -63,6 +64,7 @@ macro_rules! __contract_cases {
         $crate::__contract_cases!(
             @cases $mode $fresh_store;
             settings_round_trip,
+            settings_are_written_only_as_expected,
             campaigns_round_trip,
             campaign_expected_absent_refuses_an_existing_one,
             campaign_with_a_stale_version_changes_nothing,
@@ -70,6 +72,14 @@ macro_rules! __contract_cases {
             a_campaign_is_deleted_only_at_its_version,
             inserts_round_trip_with_stock_per_centre,
             putting_an_insert_again_replaces_its_stock,
+            inserts_are_written_only_as_expected,
+            taking_stock_gives_the_insert_a_new_version,
+            stock_is_adjusted_by_a_delta_at_one_centre,
+            stock_is_set_to_a_count_at_one_centre,
+            a_stock_change_out_of_range_changes_nothing,
+            a_stock_change_of_an_unknown_insert_is_not_found,
+            a_stock_change_at_a_stale_version_changes_nothing,
+            stock_changes_sent_at_once_all_land,
             load_on_an_empty_store_reads_zeros,
             load_reads_stock_at_the_order_centre_and_only_listed_inserts,
             similar_items_are_read_for_basket_skus_only,
@@ -134,6 +144,7 @@ mod tests {
             include_str!("cases/keys.rs"),
             include_str!("cases/load.rs"),
             include_str!("cases/redemption.rs"),
+            include_str!("cases/stock.rs"),
         ];
         let cases: Vec<&str> = sources
             .iter()

@@ -22,7 +22,7 @@ use crate::redemption::from_minor_units;
 /// The most a stats window may span, in days.
 pub const MAX_WINDOW_DAYS: u32 = 365;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CampaignStats {
     pub campaign: String,
     /// When the campaign first became active; the history is read from here on.
@@ -34,7 +34,7 @@ pub struct CampaignStats {
 }
 
 /// What the campaign's counters say.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CampaignCounts {
     /// Parcels the campaign was applied to.
     pub issued: u64,
@@ -47,6 +47,7 @@ pub struct CampaignCounts {
     /// `coupons_redeemed / coupons_issued`; absent before any coupon was issued.
     pub redemption_rate: Option<f64>,
     /// Totals of the orders that redeemed the campaign's coupons, per currency.
+    #[schema(value_type = BTreeMap<String, crate::money::DecimalString>)]
     pub attributed_revenue: BTreeMap<Currency, Decimal>,
 }
 

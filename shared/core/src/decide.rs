@@ -66,7 +66,7 @@ pub struct Effects {
     pub touches: Vec<Touch>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Applied,
@@ -78,7 +78,7 @@ pub enum Verdict {
 }
 
 /// Why each campaign did or did not apply; `explain` prints these.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Explanation {
     pub campaign: String,
     pub name: String,

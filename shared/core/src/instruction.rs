@@ -56,7 +56,7 @@ pub struct InsertToAdd {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, utoipa::ToSchema)]
 pub struct CouponToPrint {
     pub code: String,
     pub value: CouponValue,
@@ -65,6 +65,7 @@ pub struct CouponToPrint {
     pub expires_on: NaiveDate,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(with = "Option<String>")]
+    #[schema(value_type = Option<crate::money::DecimalString>)]
     pub min_spend: Option<rust_decimal::Decimal>,
     /// One line ready to print, in the instruction's locale.
     pub text: String,

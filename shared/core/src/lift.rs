@@ -59,7 +59,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Which side of the campaign's holdout split an exposure fell on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Group {
     /// The campaign was applied to the order's parcel.
@@ -79,7 +79,7 @@ pub struct LiftOrder<'a> {
 }
 
 /// One group's customers whose window has elapsed, and how many of them ordered again.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct GroupLift {
     pub customers: u64,
     pub repeaters: u64,
@@ -90,7 +90,7 @@ pub struct GroupLift {
 }
 
 /// A confidence interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Interval {
     pub lower: f64,
     pub upper: f64,
@@ -103,7 +103,7 @@ impl Interval {
 }
 
 /// The campaign's repeat-purchase lift; see the module documentation for definitions.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Lift {
     pub window_days: f64,
     pub treated: GroupLift,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::api_key::ApiKey;
 use crate::campaign::Campaign;
 use crate::decide::IssuedCoupon;
-use crate::insert::Insert;
+use crate::insert::{Insert, StockChange};
 use crate::order::Order;
 use crate::profile::{CustomerProfile, NpsAnswer, OrderSummary};
 use crate::redemption::CouponRedeemed;
@@ -31,6 +31,15 @@ pub enum StoreError {
     /// A record to be created exists already: nothing was written.
     #[error("{0} exists already")]
     Conflict(String),
+    /// A stock change would leave a centre with fewer than no units, or more than
+    /// `MAX_UNITS`: nothing changed. The message names the units on hand.
+    #[error("{}", change.refusal(sku, centre, *on_hand))]
+    StockOutOfRange {
+        sku: String,
+        centre: String,
+        on_hand: i64,
+        change: StockChange,
+    },
     /// A stored record cannot be read: retrying will not help.
     #[error("corrupt record {key}: {reason}")]
     Corrupt { key: String, reason: String },
@@ -131,7 +140,8 @@ pub struct Commit {
     pub processed: ProcessedOrder,
     pub counters: Vec<CounterBump>,
     pub centre: String,
-    /// Insert SKUs to take one unit each of at `centre`; never below zero.
+    /// Insert SKUs to take one unit each of at `centre`; never below zero. Each insert
+    /// taken from gets a new version.
     pub stock_taken: Vec<String>,
     pub coupon: Option<IssuedCoupon>,
     /// Issued coupons the order redeems: each marked only if no order marked it first,
@@ -313,10 +323,15 @@ pub trait ConfigStore: Send + Sync {
         &self,
         merchant: &str,
     ) -> impl Future<Output = StoreResult<Option<MerchantSettings>>> + Send;
+    /// Stores the settings if the stored ones are as expected, numbered one past the
+    /// stored version (1 when new; `settings.version` is ignored), and returns the
+    /// version written. Otherwise `VersionConflict` and nothing changes. Settings stored
+    /// before they had versions are at version 0.
     fn put_settings(
         &self,
         settings: &MerchantSettings,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+        expect: Expect,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
     /// Every merchant that has settings, sorted: the scheduled jobs' list of tenants.
     fn merchants(&self) -> impl Future<Output = StoreResult<Vec<String>>> + Send;
     fn campaigns(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Campaign>>> + Send;
@@ -335,13 +350,36 @@ pub trait ConfigStore: Send + Sync {
         id: &str,
         version: u64,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Every insert of the merchant with its live stock and version.
+    ///
+    /// An insert's version moves with every change of what reads here: its writes, and
+    /// each commit that takes stock of it, so equal versions mean equal inserts.
     fn inserts(&self, merchant: &str) -> impl Future<Output = StoreResult<Vec<Insert>>> + Send;
-    /// Stores an insert's definition and sets its stock per centre as given.
+    /// Stores an insert's definition and sets its stock per centre as given, if the
+    /// stored insert is as expected, numbered one past the stored version (1 when new;
+    /// `insert.version` is ignored), and returns the version written. Otherwise
+    /// `VersionConflict` and nothing changes. The version is numbered in the same atomic
+    /// step as the write, so no two states of an insert ever share one.
     fn put_insert(
         &self,
         merchant: &str,
         insert: &Insert,
-    ) -> impl Future<Output = StoreResult<()>> + Send;
+        expect: Expect,
+    ) -> impl Future<Output = StoreResult<u64>> + Send;
+    /// Changes one centre's stock of an insert in one atomic step, gives the insert a new
+    /// version, and returns it as it is after the change. A centre the insert does not
+    /// list starts from 0, so `By(5)` lists it with 5 units. A result below 0 or above
+    /// `MAX_UNITS` is `StockOutOfRange` with the units on hand, no such insert is
+    /// `NotFound`, and with `if_version` another version is `VersionConflict`: each
+    /// changes nothing. Changes sent at once all land, none lost or counted twice.
+    fn adjust_stock(
+        &self,
+        merchant: &str,
+        sku: &str,
+        centre: &str,
+        change: StockChange,
+        if_version: Option<u64>,
+    ) -> impl Future<Output = StoreResult<Insert>> + Send;
 }
 
 /// Merchants' API keys. A key is found by its id alone, since a request's merchant is

@@ -40,7 +40,7 @@ pub enum PreviewError {
     Store(#[from] StoreError),
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Preview {
     pub campaign: String,
     /// Orders decided: the merchant's latest, at most as many as asked for.
@@ -64,14 +64,14 @@ pub struct Preview {
     pub samples: Vec<Sample>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct CentreNeeds {
     pub inserts: BTreeMap<String, usize>,
     pub coupons: usize,
 }
 
 /// One order as the campaign would have treated it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Sample {
     pub order_id: String,
     pub customer: String,

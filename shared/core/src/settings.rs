@@ -39,6 +39,10 @@ pub struct MerchantSettings {
     /// Products out of stock right now: not suggested until they are back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub out_of_stock: Vec<String>,
+    /// Bumped by every change: the API's entity tag. The store numbers it; a value sent
+    /// is ignored.
+    #[serde(default)]
+    pub version: u64,
 }
 
 /// What the coupon secret reads as wherever settings are shown: the secret is what makes
@@ -73,6 +77,11 @@ pub struct SettingsUpdate {
     pub not_recommendable: Vec<String>,
     #[serde(default)]
     pub out_of_stock: Vec<String>,
+    /// Accepted so that settings read can be sent back as they are, and ignored: the
+    /// store numbers versions, and a conditional replace names the one it read in
+    /// `If-Match`.
+    #[serde(default)]
+    pub version: Option<u64>,
 }
 
 impl SettingsUpdate {
@@ -117,6 +126,7 @@ impl SettingsUpdate {
             free_shipping_threshold: self.free_shipping_threshold,
             not_recommendable: self.not_recommendable,
             out_of_stock: self.out_of_stock,
+            version: stored.map_or(0, |s| s.version),
         };
         if let Err(invalid) = settings.validate() {
             for e in invalid.errors {
@@ -199,7 +209,8 @@ mod tests {
             "default_currency": "EUR", "coupon_secret": "the stored secret, kept",
             "free_shipping_threshold": "40", "max_inserts_per_package": 2,
             "max_insert_weight_grams": 100, "forbidden_insert_channels": ["ebay"],
-            "not_recommendable": ["GIFTCARD-50"], "out_of_stock": ["TEA-MATCHA"]
+            "not_recommendable": ["GIFTCARD-50"], "out_of_stock": ["TEA-MATCHA"],
+            "version": 4
         }))
         .unwrap()
     }

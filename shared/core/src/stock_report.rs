@@ -15,7 +15,7 @@ use crate::ports::{ConfigStore, OrderStore, StoreResult};
 /// counts as running low.
 pub const USAGE_DAYS: i64 = 7;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LowStockReason {
     /// Stock is at or below the insert's `low_stock_threshold`.
@@ -25,7 +25,7 @@ pub enum LowStockReason {
 }
 
 /// One insert at one centre that needs restocking.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct LowStock {
     pub sku: String,
     pub name: String,
@@ -39,7 +39,7 @@ pub struct LowStock {
     pub reasons: Vec<LowStockReason>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct StockReport {
     pub as_of: DateTime<Utc>,
     /// Usage counts orders placed from here on.

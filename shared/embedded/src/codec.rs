@@ -21,12 +21,12 @@ pub(crate) fn decode<T: DeserializeOwned>(
     })
 }
 
-/// Counters are INTEGER columns so SQL can compare them; a negative one was not written
-/// by this store.
+/// Counters and versions are INTEGER columns so SQL can compare them; a negative one was
+/// not written by this store.
 pub(crate) fn count(value: i64, key: impl FnOnce() -> String) -> StoreResult<u64> {
     u64::try_from(value).map_err(|_| StoreError::Corrupt {
         key: key(),
-        reason: format!("counter is negative ({value})"),
+        reason: format!("a count is negative ({value})"),
     })
 }
 

@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use packwise_core::insert::StockChange;
 use packwise_core::ports::{ConfigStore, Expect, StoreError, StoreResult};
 use packwise_core::{Campaign, Insert, MerchantSettings};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
-use crate::codec::{decode, decode_rows, encode, to_sql_int};
+use crate::codec::{count, decode, decode_rows, encode, to_sql_int};
 use crate::sql_error::sql;
 use crate::store::SqliteStore;
 
@@ -18,28 +19,47 @@ impl ConfigStore for SqliteStore {
     async fn settings(&self, merchant: &str) -> StoreResult<Option<MerchantSettings>> {
         self.read(|tx| {
             tx.query_row(
-                "SELECT doc FROM settings WHERE merchant = ?1",
+                "SELECT version, doc FROM settings WHERE merchant = ?1",
                 [merchant],
-                |row| row.get::<_, String>(0),
+                |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)),
             )
             .optional()
             .map_err(sql)?
-            .map(|doc| decode(&doc, || format!("settings of {merchant}")))
+            .map(|(version, doc)| {
+                let key = || format!("settings of {merchant}");
+                let mut settings: MerchantSettings = decode(&doc, key)?;
+                settings.version = count(version, key)?;
+                Ok(settings)
+            })
             .transpose()
         })
     }
 
-    async fn put_settings(&self, settings: &MerchantSettings) -> StoreResult<()> {
+    async fn put_settings(&self, settings: &MerchantSettings, expect: Expect) -> StoreResult<u64> {
         let merchant = &settings.merchant;
-        let doc = encode(settings, || format!("settings of {merchant}"))?;
+        // The version lives only in its column, as an insert's does.
+        let doc = encode(
+            &MerchantSettings {
+                version: 0,
+                ..settings.clone()
+            },
+            || format!("settings of {merchant}"),
+        )?;
         self.write(|tx| {
+            let stored = stored_version(
+                tx,
+                "SELECT version FROM settings WHERE merchant = ?1",
+                [merchant],
+                || format!("settings of {merchant}"),
+            )?;
+            let version = next_version(stored, expect, || format!("settings of {merchant}"))?;
             tx.execute(
-                "INSERT INTO settings (merchant, doc) VALUES (?1, ?2)
-                 ON CONFLICT (merchant) DO UPDATE SET doc = excluded.doc",
-                params![merchant, doc],
+                "INSERT INTO settings (merchant, version, doc) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (merchant) DO UPDATE SET version = excluded.version, doc = excluded.doc",
+                params![merchant, to_sql_int(version), doc],
             )
             .map_err(sql)?;
-            Ok(())
+            Ok(version)
         })
     }
 
@@ -125,53 +145,36 @@ impl ConfigStore for SqliteStore {
     }
 
     async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {
-        self.read(|tx| {
-            let mut stmt = tx
-                .prepare_cached("SELECT sku, doc FROM inserts WHERE merchant = ?1 ORDER BY sku")
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?))
-                })
-                .map_err(sql)?;
-            let mut inserts = BTreeMap::new();
-            for row in rows {
-                let (sku, doc): (String, String) = row.map_err(sql)?;
-                let insert: Insert = decode(&doc, || format!("insert {merchant}/{sku}"))?;
-                inserts.insert(sku, insert);
-            }
-            let mut stmt = tx
-                .prepare_cached("SELECT sku, centre, units FROM insert_stock WHERE merchant = ?1")
-                .map_err(sql)?;
-            let rows = stmt
-                .query_map([merchant], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
-                })
-                .map_err(sql)?;
-            for row in rows {
-                let (sku, centre, units): (String, String, i64) = row.map_err(sql)?;
-                if let Some(insert) = inserts.get_mut(&sku) {
-                    insert.stock.insert(centre, units);
-                }
-            }
-            Ok(inserts.into_values().collect())
-        })
+        self.read(|tx| read_inserts(tx, merchant, None))
     }
 
-    async fn put_insert(&self, merchant: &str, insert: &Insert) -> StoreResult<()> {
+    async fn put_insert(
+        &self,
+        merchant: &str,
+        insert: &Insert,
+        expect: Expect,
+    ) -> StoreResult<u64> {
         let sku = &insert.sku;
-        // Stock lives only in its own table, where commits decrement it; a copy in the
-        // document would go stale with the first parcel.
+        // Stock and version live only in their columns, where commits change them; copies
+        // in the document would go stale with the first parcel.
         let definition = Insert {
             stock: BTreeMap::new(),
+            version: 0,
             ..insert.clone()
         };
         let doc = encode(&definition, || format!("insert {merchant}/{sku}"))?;
         self.write(|tx| {
+            let stored = stored_version(
+                tx,
+                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+                || format!("insert {merchant}/{sku}"),
+            )?;
+            let version = next_version(stored, expect, || format!("insert {sku}"))?;
             tx.execute(
-                "INSERT INTO inserts (merchant, sku, doc) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (merchant, sku) DO UPDATE SET doc = excluded.doc",
-                params![merchant, sku, doc],
+                "INSERT INTO inserts (merchant, sku, version, doc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (merchant, sku) DO UPDATE SET version = excluded.version, doc = excluded.doc",
+                params![merchant, sku, to_sql_int(version), doc],
             )
             .map_err(sql)?;
             tx.execute(
@@ -188,7 +191,148 @@ impl ConfigStore for SqliteStore {
                 stmt.execute(params![merchant, sku, centre, units])
                     .map_err(sql)?;
             }
-            Ok(())
+            Ok(version)
         })
     }
+
+    async fn adjust_stock(
+        &self,
+        merchant: &str,
+        sku: &str,
+        centre: &str,
+        change: StockChange,
+        if_version: Option<u64>,
+    ) -> StoreResult<Insert> {
+        // Read, checked and written in one write transaction: nothing can change the
+        // stock between the check and the write.
+        self.write(|tx| {
+            let version = stored_version(
+                tx,
+                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+                || format!("insert {merchant}/{sku}"),
+            )?
+            .ok_or_else(|| StoreError::NotFound(format!("insert {sku}")))?;
+            if let Some(expected) = if_version.filter(|v| *v != version) {
+                return Err(StoreError::VersionConflict {
+                    what: format!("insert {sku}"),
+                    expected: Some(expected),
+                });
+            }
+            let on_hand: i64 = tx
+                .query_row(
+                    "SELECT units FROM insert_stock WHERE merchant = ?1 AND sku = ?2 AND centre = ?3",
+                    [merchant, sku, centre],
+                    |row| row.get(0),
+                )
+                .optional()
+                .map_err(sql)?
+                .unwrap_or(0);
+            let units = change
+                .apply(on_hand)
+                .ok_or_else(|| StoreError::StockOutOfRange {
+                    sku: sku.to_string(),
+                    centre: centre.to_string(),
+                    on_hand,
+                    change,
+                })?;
+            tx.execute(
+                "INSERT INTO insert_stock (merchant, sku, centre, units) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (merchant, sku, centre) DO UPDATE SET units = excluded.units",
+                params![merchant, sku, centre, units],
+            )
+            .map_err(sql)?;
+            tx.execute(
+                "UPDATE inserts SET version = version + 1 WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+            )
+            .map_err(sql)?;
+            read_inserts(tx, merchant, Some(sku))?
+                .pop()
+                .ok_or_else(|| StoreError::NotFound(format!("insert {sku}")))
+        })
+    }
+}
+
+/// The merchant's inserts, or the one of `sku`, with their versions and stock.
+fn read_inserts(
+    tx: &Transaction<'_>,
+    merchant: &str,
+    sku: Option<&str>,
+) -> StoreResult<Vec<Insert>> {
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT sku, version, doc FROM inserts
+             WHERE merchant = ?1 AND (?2 IS NULL OR sku = ?2) ORDER BY sku",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map(params![merchant, sku], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(sql)?;
+    let mut inserts = BTreeMap::new();
+    for row in rows {
+        let (sku, version, doc): (String, i64, String) = row.map_err(sql)?;
+        let key = || format!("insert {merchant}/{sku}");
+        let mut insert: Insert = decode(&doc, key)?;
+        insert.version = count(version, key)?;
+        inserts.insert(sku, insert);
+    }
+    let mut stmt = tx
+        .prepare_cached(
+            "SELECT sku, centre, units FROM insert_stock
+             WHERE merchant = ?1 AND (?2 IS NULL OR sku = ?2)",
+        )
+        .map_err(sql)?;
+    let rows = stmt
+        .query_map(params![merchant, sku], |row| {
+            Ok((row.get::<_, String>(0)?, row.get(1)?, row.get(2)?))
+        })
+        .map_err(sql)?;
+    for row in rows {
+        let (sku, centre, units): (String, String, i64) = row.map_err(sql)?;
+        if let Some(insert) = inserts.get_mut(&sku) {
+            insert.stock.insert(centre, units);
+        }
+    }
+    Ok(inserts.into_values().collect())
+}
+
+/// The version of a record, `None` when there is none, read by `query` inside the write
+/// transaction that replaces it, so nothing can change it in between.
+fn stored_version(
+    tx: &Transaction<'_>,
+    query: &str,
+    key: impl rusqlite::Params,
+    name: impl FnOnce() -> String,
+) -> StoreResult<Option<u64>> {
+    let version: Option<i64> = tx
+        .query_row(query, key, |row| row.get(0))
+        .optional()
+        .map_err(sql)?;
+    version.map(|v| count(v, name)).transpose()
+}
+
+/// The version to write over `stored`, if it is as `expect`ed.
+fn next_version(
+    stored: Option<u64>,
+    expect: Expect,
+    what: impl FnOnce() -> String,
+) -> StoreResult<u64> {
+    let holds = match expect {
+        Expect::Any => true,
+        Expect::Absent => stored.is_none(),
+        Expect::Version(v) => stored == Some(v),
+    };
+    if !holds {
+        return Err(StoreError::VersionConflict {
+            what: what(),
+            expected: match expect {
+                Expect::Version(v) => Some(v),
+                Expect::Absent | Expect::Any => None,
+            },
+        });
+    }
+    Ok(stored.map_or(1, |v| v + 1))
 }

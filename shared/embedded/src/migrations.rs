@@ -110,6 +110,13 @@ pub(crate) const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX order_history_by_time ON order_history (merchant, placed_at, order_id);
     "#,
+    // 4: versions of settings and inserts, the merchant API's entity tags. Columns beside
+    // the documents, as stock is: an order's commit bumps an insert's version in SQL as it
+    // takes a unit. Rows from before start at 0.
+    r#"
+    ALTER TABLE settings ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE inserts ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
+    "#,
 ];
 
 /// Brings the schema up to date. Each migration and its version bump commit together,
@@ -164,7 +171,12 @@ mod tests {
         let path = dir.path().join("nested/dir/packwise.db");
         let store = SqliteStore::open(&path).unwrap();
         store
-            .with_connection(|c| c.execute("INSERT INTO settings VALUES ('acme', '{}')", []))
+            .with_connection(|c| {
+                c.execute(
+                    "INSERT INTO settings (merchant, doc) VALUES ('acme', '{}')",
+                    [],
+                )
+            })
             .unwrap();
         drop(store);
         let reopened = SqliteStore::open(&path).unwrap();
@@ -228,6 +240,58 @@ mod tests {
             .unwrap();
         assert_eq!(kept, "{}");
         assert!(store.api_keys("acme").await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn settings_and_inserts_from_before_versions_start_at_0() {
+        use packwise_core::ports::{CommitOutcome, Expect, OrderStore};
+        use packwise_core::{Insert, MerchantSettings};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("packwise.db");
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(MIGRATIONS[0]).unwrap();
+        old.execute_batch(MIGRATIONS[1]).unwrap();
+        old.pragma_update(None, "user_version", 2).unwrap();
+        let settings = r#"{"merchant": "acme", "name": "Acme", "default_locale": "en",
+            "default_currency": "EUR", "coupon_secret": "sixteen characters or more"}"#;
+        let card = r#"{"sku": "CARD", "name": "Card", "kind": "welcome_card",
+            "weight_grams": 5, "format": "flat"}"#;
+        old.execute("INSERT INTO settings VALUES ('acme', ?1)", [settings])
+            .unwrap();
+        old.execute("INSERT INTO inserts VALUES ('acme', 'CARD', ?1)", [card])
+            .unwrap();
+        old.execute(
+            "INSERT INTO insert_stock VALUES ('acme', 'CARD', 'C1', 4)",
+            [],
+        )
+        .unwrap();
+        drop(old);
+
+        let store = SqliteStore::open(&path).unwrap();
+        let stored: MerchantSettings = store.settings("acme").await.unwrap().unwrap();
+        assert_eq!(stored.version, 0);
+        let inserts: Vec<Insert> = store.inserts("acme").await.unwrap();
+        assert_eq!((inserts[0].version, inserts[0].stock["C1"]), (0, 4));
+
+        let mut order: packwise_core::Order =
+            serde_json::from_str(packwise_core::samples::ORDER_JSON).unwrap();
+        order.merchant = "acme".into();
+        order.fulfillment_centre = "C1".into();
+        let mut commit =
+            packwise_core::ports::Commit::for_order(&order, None, "key".into(), "{}".into());
+        commit.stock_taken = vec!["CARD".into()];
+        assert_eq!(
+            store.commit(&commit).await.unwrap(),
+            CommitOutcome::Committed
+        );
+        assert_eq!(store.inserts("acme").await.unwrap()[0].version, 1);
+        assert_eq!(
+            store
+                .put_settings(&stored, Expect::Version(0))
+                .await
+                .unwrap(),
+            1
+        );
     }
 
     #[tokio::test]

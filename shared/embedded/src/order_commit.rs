@@ -177,7 +177,8 @@ fn bump_counter(tx: &Transaction<'_>, merchant: &str, bump: &CounterBump) -> Res
     Ok(())
 }
 
-/// Takes one unit, never going below zero.
+/// Takes one unit, never going below zero, and gives the insert a new version: its stock
+/// is part of what the merchant API shows under the version's entity tag.
 fn take_stock(tx: &Transaction<'_>, merchant: &str, sku: &str, centre: &str) -> Result<(), Stop> {
     let taken = tx
         .prepare_cached(
@@ -191,5 +192,8 @@ fn take_stock(tx: &Transaction<'_>, merchant: &str, sku: &str, centre: &str) -> 
             "insert {sku} is out of stock at centre {centre}"
         )));
     }
+    tx.prepare_cached("UPDATE inserts SET version = version + 1 WHERE merchant = ?1 AND sku = ?2")
+        .and_then(|mut stmt| stmt.execute(params![merchant, sku]))
+        .map_err(sql)?;
     Ok(())
 }

@@ -120,7 +120,7 @@ impl SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use packwise_core::ports::{ConfigStore, OrderStore};
+    use packwise_core::ports::{ConfigStore, Expect, OrderStore};
 
     fn pragma(store: &SqliteStore, name: &str) -> String {
         store.with_connection(|c| {
@@ -197,7 +197,10 @@ mod tests {
                 "format": "flat", "stock": {"C1": 3}}"#,
         )
         .unwrap();
-        store.put_insert("acme", &insert).await.unwrap();
+        store
+            .put_insert("acme", &insert, Expect::Any)
+            .await
+            .unwrap();
         let doc: String = store
             .with_connection(|c| c.query_row("SELECT doc FROM inserts", [], |r| r.get(0)))
             .unwrap();

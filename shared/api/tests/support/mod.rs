@@ -17,6 +17,13 @@ macro_rules! every_scenario {
             inserts_are_created_replaced_read_and_listed,
             inserts_at_or_below_their_threshold_are_listed_as_low,
             bad_inserts_are_refused_with_every_field_and_change_nothing,
+            inserts_carry_their_version_as_an_etag_and_writes_may_name_it,
+            a_parcel_taking_stock_changes_the_inserts_etag,
+            settings_carry_their_version_as_an_etag_and_writes_may_name_it,
+            stock_is_adjusted_by_a_delta_and_set_to_a_count,
+            bad_stock_changes_are_refused_with_every_field_and_change_nothing,
+            stock_changes_may_name_the_version_they_change,
+            one_merchant_never_changes_another_merchants_stock,
             customer_attributes_are_set_one_by_one_and_the_profile_read,
             bad_customer_attributes_are_refused_with_every_field,
             customer_attributes_in_bulk_write_the_valid_rows_and_report_the_others,
@@ -45,7 +52,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{DateTime, Utc};
 use http_body_util::BodyExt;
 use packwise_core::api_key;
-use packwise_core::ports::KeyStore;
+use packwise_core::ports::{Expect, KeyStore};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
@@ -98,13 +105,16 @@ impl<S: packwise_api::ApiStore> Shop<S> {
                 "default_currency": "EUR", "coupon_secret": "a-secret-of-sixteen-chars"
             }))
             .unwrap();
-            store.put_settings(&settings).await.unwrap();
+            store.put_settings(&settings, Expect::Any).await.unwrap();
             let insert = serde_json::from_value(json!({
                 "sku": "CARD-THANKS", "name": "Thank-you card", "kind": "thank_you_card",
                 "weight_grams": 10, "format": "flat", "stock": {"BER1": 100}
             }))
             .unwrap();
-            store.put_insert(merchant, &insert).await.unwrap();
+            store
+                .put_insert(merchant, &insert, Expect::Any)
+                .await
+                .unwrap();
         }
         let alpha = issue(&store, "alpha", 1).await;
         let beta = issue(&store, "beta", 2).await;
@@ -638,10 +648,12 @@ pub async fn inserts_are_created_replaced_read_and_listed<S: packwise_api::ApiSt
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.header(header::LOCATION), "/v1/inserts/SAMPLE-TEA");
-    assert_eq!(created.body, sample);
+    let mut stored = sample.clone();
+    stored["version"] = json!(1);
+    assert_eq!(created.body, stored);
     let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
     assert_eq!(read.status, StatusCode::OK);
-    assert_eq!(read.body, sample);
+    assert_eq!(read.body, stored);
 
     let restocked = insert("SAMPLE-TEA", json!({"BER1": 200}), 5);
     let replaced = shop
@@ -654,6 +666,7 @@ pub async fn inserts_are_created_replaced_read_and_listed<S: packwise_api::ApiSt
         .await;
     assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
     assert_eq!(replaced.header(header::LOCATION), "");
+    assert_eq!(replaced.body["version"], 2);
     let read = shop.get("/v1/inserts/SAMPLE-TEA", &shop.alpha).await;
     assert_eq!(
         read.body["stock"],
@@ -787,6 +800,504 @@ pub async fn bad_inserts_are_refused_with_every_field_and_change_nothing<
     assert_eq!(negative.fields(), ["low_stock_threshold"]);
 
     assert_eq!(shop.get("/v1/inserts", &shop.alpha).await.body, before);
+}
+
+/// An insert's version is its ETag: every write moves it, a write may name it in
+/// `If-Match` and is refused while it names an older one, and without `If-Match` a write
+/// goes through as before.
+pub async fn inserts_carry_their_version_as_an_etag_and_writes_may_name_it<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let uri = "/v1/inserts/CARD-THANKS";
+    let read = shop.get(uri, &shop.alpha).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert_eq!(read.header(header::ETAG), "\"1\"");
+    assert_eq!(read.body["version"], 1);
+
+    let mut body = insert("CARD-THANKS", json!({"BER1": 80}), 5);
+    body["version"] = json!(99);
+    let blind = shop.put(uri, &shop.alpha, body.clone(), None).await;
+    assert_eq!(blind.status, StatusCode::OK, "{}", blind.body);
+    assert_eq!(blind.header(header::ETAG), "\"2\"");
+    assert_eq!(blind.body["version"], 2, "the version sent is ignored");
+
+    body["stock"] = json!({"BER1": 0});
+    let stale = shop
+        .put(uri, &shop.alpha, body.clone(), Some("\"1\""))
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.body["type"], "/problems/stale");
+    assert_eq!(
+        stale.body["detail"],
+        "version 1 of insert `CARD-THANKS` is not the current one (2): read again and reapply your change"
+    );
+    let after = shop.get(uri, &shop.alpha).await;
+    assert_eq!(after.body, blind.body, "the stale write changed nothing");
+
+    let current = shop
+        .put(uri, &shop.alpha, body.clone(), Some("\"2\""))
+        .await;
+    assert_eq!(current.status, StatusCode::OK, "{}", current.body);
+    assert_eq!(current.header(header::ETAG), "\"3\"");
+    assert_eq!(current.body["stock"], json!({"BER1": 0}));
+    assert_eq!(shop.get(uri, &shop.alpha).await.body, current.body);
+
+    let unreadable = shop.put(uri, &shop.alpha, body, Some("version 3")).await;
+    assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unreadable.body["type"], "/problems/invalid-header");
+    assert_eq!(unreadable.fields(), ["If-Match"]);
+
+    // If-Match on an insert that does not exist cannot hold: nothing is created.
+    let new = insert("SAMPLE-NEW", json!({"BER1": 5}), 0);
+    let absent = shop
+        .put(
+            "/v1/inserts/SAMPLE-NEW",
+            &shop.alpha,
+            new.clone(),
+            Some("\"1\""),
+        )
+        .await;
+    assert_eq!(absent.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        absent.body["detail"],
+        "insert `SAMPLE-NEW`: none exists, so version 1 cannot be current"
+    );
+    assert_eq!(
+        shop.get("/v1/inserts/SAMPLE-NEW", &shop.alpha).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let created = shop
+        .put("/v1/inserts/SAMPLE-NEW", &shop.alpha, new, None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(created.header(header::ETAG), "\"1\"");
+    assert_eq!(created.header(header::LOCATION), "/v1/inserts/SAMPLE-NEW");
+
+    let listed = shop.get("/v1/inserts", &shop.alpha).await;
+    assert_eq!(listed.header(header::ETAG), "", "a list has no version");
+    assert_eq!(listed.body["items"][0]["version"], 3);
+}
+
+/// A parcel that takes a unit changes the insert's stock, so its ETag changes too, and a
+/// write naming the ETag read before the parcel is refused rather than undoing it.
+pub async fn a_parcel_taking_stock_changes_the_inserts_etag<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let uri = "/v1/inserts/CARD-THANKS";
+    let before = shop.get(uri, &shop.alpha).await;
+    let etag = before.header(header::ETAG).to_string();
+
+    let mut order: packwise_core::Order =
+        serde_json::from_str(packwise_core::samples::ORDER_JSON).unwrap();
+    order.merchant = "alpha".to_string();
+    order.fulfillment_centre = "BER1".to_string();
+    let key =
+        packwise_core::ports::instruction_key("alpha", "BER1", order.placed_at, &order.order_id);
+    let mut commit = packwise_core::ports::Commit::for_order(&order, None, key, "{}".to_string());
+    commit.stock_taken = vec!["CARD-THANKS".to_string()];
+    assert_eq!(
+        shop.store.commit(&commit).await.unwrap(),
+        packwise_core::ports::CommitOutcome::Committed
+    );
+
+    let after = shop.get(uri, &shop.alpha).await;
+    assert_eq!(after.body["stock"], json!({"BER1": 99}));
+    assert_ne!(after.header(header::ETAG), etag);
+    let mut recount = before.body.clone();
+    recount["stock"] = json!({"BER1": 100, "HAM1": 20});
+    let stale = shop.put(uri, &shop.alpha, recount, Some(&etag)).await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(shop.get(uri, &shop.alpha).await.body, after.body);
+}
+
+/// The settings' version is their ETag, in the same way as an insert's.
+pub async fn settings_carry_their_version_as_an_etag_and_writes_may_name_it<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let read = shop.get("/v1/settings", &shop.alpha).await;
+    assert_eq!(read.header(header::ETAG), "\"1\"");
+    assert_eq!(read.body["version"], 1);
+
+    // What was read, sent back with a change and its ETag.
+    let mut changed = read.body.clone();
+    changed["name"] = json!("Alpha Tea");
+    let replaced = shop
+        .put("/v1/settings", &shop.alpha, changed.clone(), Some("\"1\""))
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.header(header::ETAG), "\"2\"");
+    assert_eq!(replaced.body["version"], 2);
+    assert_eq!(replaced.body["coupon_secret"], "********");
+
+    changed["name"] = json!("Alpha from an old tab");
+    let stale = shop
+        .put("/v1/settings", &shop.alpha, changed.clone(), Some("\"1\""))
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(stale.body["type"], "/problems/stale");
+    assert_eq!(
+        stale.body["detail"],
+        "version 1 of the settings of merchant `alpha` is not the current one (2): read again and reapply your change"
+    );
+    assert_eq!(stored_settings(&shop, "alpha").await["name"], "Alpha Tea");
+
+    let blind = shop.put("/v1/settings", &shop.alpha, changed, None).await;
+    assert_eq!(blind.status, StatusCode::OK);
+    assert_eq!(blind.header(header::ETAG), "\"3\"");
+    assert_eq!(
+        shop.get("/v1/settings", &shop.alpha)
+            .await
+            .header(header::ETAG),
+        "\"3\""
+    );
+    assert_eq!(
+        shop.get("/v1/settings", &shop.beta)
+            .await
+            .header(header::ETAG),
+        "\"1\"",
+        "another merchant's settings have versions of their own"
+    );
+}
+
+/// A delivery, a loss and a stock take at one centre each: the other centres stay as they
+/// are, the insert comes back as changed with its new ETag, and stock never goes below
+/// zero.
+pub async fn stock_is_adjusted_by_a_delta_and_set_to_a_count<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let stock = "/v1/inserts/CARD-THANKS/stock";
+    let taken = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER1", "delta": -5}))
+        .await;
+    assert_eq!(taken.status, StatusCode::OK, "{}", taken.body);
+    assert_eq!(taken.body["stock"], json!({"BER1": 95}));
+    assert_eq!(taken.body["version"], 2);
+    assert_eq!(taken.header(header::ETAG), "\"2\"");
+    assert_eq!(
+        taken.header(header::CONTENT_LOCATION),
+        "/v1/inserts/CARD-THANKS"
+    );
+    let delivered = shop
+        .post(stock, &shop.alpha, json!({"centre": "HAM1", "delta": 40}))
+        .await;
+    assert_eq!(delivered.status, StatusCode::OK, "{}", delivered.body);
+    assert_eq!(
+        delivered.body["stock"],
+        json!({"BER1": 95, "HAM1": 40}),
+        "a centre not listed starts from none"
+    );
+    assert_eq!(delivered.header(header::ETAG), "\"3\"");
+    let read = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    assert_eq!(read.body, delivered.body);
+    assert_eq!(read.header(header::ETAG), "\"3\"");
+
+    let counted = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": 120}),
+            None,
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
+    assert_eq!(counted.body["stock"], json!({"BER1": 120, "HAM1": 40}));
+    assert_eq!(counted.header(header::ETAG), "\"4\"");
+    let emptied = shop
+        .put(
+            &format!("{stock}/HAM1"),
+            &shop.alpha,
+            json!({"units": 0}),
+            None,
+        )
+        .await;
+    assert_eq!(emptied.body["stock"], json!({"BER1": 120, "HAM1": 0}));
+    let low = shop.get("/v1/inserts?low_stock=true", &shop.alpha).await;
+    assert_eq!(low.body["items"][0]["sku"], "CARD-THANKS");
+
+    // More than there is: refused with what there is, and nothing changes.
+    let before = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    let over = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER1", "delta": -121}))
+        .await;
+    assert_eq!(over.status, StatusCode::CONFLICT, "{}", over.body);
+    assert_eq!(over.body["type"], "/problems/stock-out-of-range");
+    assert_eq!(
+        over.body["detail"],
+        "insert CARD-THANKS has 120 unit(s) at centre BER1, fewer than the 121 to take"
+    );
+    let nowhere = shop
+        .post(stock, &shop.alpha, json!({"centre": "MUC1", "delta": -1}))
+        .await;
+    assert_eq!(nowhere.status, StatusCode::CONFLICT);
+    assert_eq!(
+        nowhere.body["detail"],
+        "insert CARD-THANKS has 0 unit(s) at centre MUC1, fewer than the 1 to take"
+    );
+    let after = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    assert_eq!(after.body, before.body);
+    assert_eq!(after.header(header::ETAG), before.header(header::ETAG));
+
+    let missing = shop
+        .post(
+            "/v1/inserts/NOPE/stock",
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": 5}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.body["detail"], "no insert `NOPE`");
+    let missing = shop
+        .put(
+            "/v1/inserts/NOPE/stock/BER1",
+            &shop.alpha,
+            json!({"units": 5}),
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        shop.get("/v1/inserts/NOPE", &shop.alpha).await.status,
+        StatusCode::NOT_FOUND,
+        "no insert is created"
+    );
+}
+
+pub async fn bad_stock_changes_are_refused_with_every_field_and_change_nothing<
+    S: packwise_api::ApiStore,
+>(
+    shop: Shop<S>,
+) {
+    let stock = "/v1/inserts/CARD-THANKS/stock";
+    let before = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    let refused = |answer: &Answer, status: StatusCode, fields: &[&str]| {
+        assert_eq!(answer.status, status, "{}", answer.body);
+        assert_eq!(answer.fields(), fields, "{}", answer.body);
+    };
+    let nothing = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER#1", "delta": 0}))
+        .await;
+    refused(
+        &nothing,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &["centre", "delta"],
+    );
+    assert_eq!(nothing.body["type"], "/problems/invalid");
+    let huge = shop
+        .post(
+            stock,
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": 1_000_000_001}),
+        )
+        .await;
+    refused(&huge, StatusCode::UNPROCESSABLE_ENTITY, &["delta"]);
+    let typo = shop
+        .post(
+            stock,
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": 5, "reason": "delivery"}),
+        )
+        .await;
+    refused(&typo, StatusCode::BAD_REQUEST, &["reason"]);
+    let words = shop
+        .post(
+            stock,
+            &shop.alpha,
+            json!({"centre": "BER1", "delta": "five"}),
+        )
+        .await;
+    refused(&words, StatusCode::BAD_REQUEST, &["delta"]);
+    let fraction = shop
+        .post(stock, &shop.alpha, json!({"centre": "BER1", "delta": 1.5}))
+        .await;
+    refused(&fraction, StatusCode::BAD_REQUEST, &["delta"]);
+
+    let negative = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": -1}),
+            None,
+        )
+        .await;
+    refused(&negative, StatusCode::UNPROCESSABLE_ENTITY, &["units"]);
+    let centre = shop
+        .put(
+            &format!("{stock}/BER%231"),
+            &shop.alpha,
+            json!({"units": 1}),
+            None,
+        )
+        .await;
+    refused(&centre, StatusCode::UNPROCESSABLE_ENTITY, &["centre"]);
+    let typo = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"count": 1}),
+            None,
+        )
+        .await;
+    assert_eq!(typo.status, StatusCode::BAD_REQUEST, "{}", typo.body);
+
+    let after = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    assert_eq!(after.body, before.body);
+    assert_eq!(after.header(header::ETAG), before.header(header::ETAG));
+}
+
+/// A stock change may name the ETag it was decided on: a retry of a delivery whose answer
+/// was lost is then refused instead of counted twice.
+pub async fn stock_changes_may_name_the_version_they_change<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let stock = "/v1/inserts/CARD-THANKS/stock";
+    let read = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+    let etag = read.header(header::ETAG).to_string();
+    let send = |etag: &str| {
+        let etag = etag.to_string();
+        let shop = &shop;
+        async move {
+            shop.send(
+                Method::POST,
+                stock,
+                Some(&shop.alpha),
+                Some(json!({"centre": "BER1", "delta": 25})),
+                &[(header::IF_MATCH, &etag)],
+            )
+            .await
+        }
+    };
+    let first = send(&etag).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.body["stock"], json!({"BER1": 125}));
+    let again = send(&etag).await;
+    assert_eq!(
+        again.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        again.body
+    );
+    assert_eq!(again.body["type"], "/problems/stale");
+    let unreadable = send("soon").await;
+    assert_eq!(unreadable.status, StatusCode::BAD_REQUEST);
+    assert_eq!(unreadable.fields(), ["If-Match"]);
+    assert_eq!(
+        shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await.body,
+        first.body,
+        "counted once"
+    );
+
+    let current = first.header(header::ETAG).to_string();
+    let counted = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": 7}),
+            Some(&current),
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::OK, "{}", counted.body);
+    let stale = shop
+        .put(
+            &format!("{stock}/BER1"),
+            &shop.alpha,
+            json!({"units": 8}),
+            Some(&current),
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    // The whole insert, sent back with the ETag read before the stock moved, is stale too.
+    let replace = shop
+        .put(
+            "/v1/inserts/CARD-THANKS",
+            &shop.alpha,
+            read.body,
+            Some(&etag),
+        )
+        .await;
+    assert_eq!(replace.status, StatusCode::PRECONDITION_FAILED);
+    assert_eq!(
+        shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await.body["stock"],
+        json!({"BER1": 7})
+    );
+}
+
+/// Merchant beta's key on alpha's insert: not found on both stock routes, and alpha's
+/// stock and ETag stay as they were; the SKU both have is each one's own.
+pub async fn one_merchant_never_changes_another_merchants_stock<S: packwise_api::ApiStore>(
+    shop: Shop<S>,
+) {
+    let theirs = &shop.beta;
+    let created = shop
+        .put(
+            "/v1/inserts/ALPHA-ONLY",
+            &shop.alpha,
+            insert("ALPHA-ONLY", json!({"BER1": 1}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let alpha_only = shop.get("/v1/inserts/ALPHA-ONLY", &shop.alpha).await;
+    let alpha_card = shop.get("/v1/inserts/CARD-THANKS", &shop.alpha).await;
+
+    let adjusted = shop
+        .post(
+            "/v1/inserts/ALPHA-ONLY/stock",
+            theirs,
+            json!({"centre": "BER1", "delta": 10}),
+        )
+        .await;
+    assert_eq!(adjusted.status, StatusCode::NOT_FOUND, "{}", adjusted.body);
+    assert_eq!(adjusted.body["detail"], "no insert `ALPHA-ONLY`");
+    let counted = shop
+        .put(
+            "/v1/inserts/ALPHA-ONLY/stock/BER1",
+            theirs,
+            json!({"units": 500}),
+            None,
+        )
+        .await;
+    assert_eq!(counted.status, StatusCode::NOT_FOUND);
+    let named = shop
+        .send(
+            Method::POST,
+            "/v1/inserts/ALPHA-ONLY/stock",
+            Some(theirs),
+            Some(json!({"centre": "BER1", "delta": 10})),
+            &[(header::IF_MATCH, alpha_only.header(header::ETAG))],
+        )
+        .await;
+    assert_eq!(
+        named.status,
+        StatusCode::NOT_FOUND,
+        "alpha's ETag opens nothing"
+    );
+
+    let own = shop
+        .post(
+            "/v1/inserts/CARD-THANKS/stock",
+            theirs,
+            json!({"centre": "BER1", "delta": -10}),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "beta's own card");
+    assert_eq!(own.body["stock"], json!({"BER1": 90}));
+
+    for (uri, before) in [
+        ("/v1/inserts/ALPHA-ONLY", &alpha_only),
+        ("/v1/inserts/CARD-THANKS", &alpha_card),
+    ] {
+        let after = shop.get(uri, &shop.alpha).await;
+        assert_eq!(after.body, before.body, "{uri}");
+        assert_eq!(
+            after.header(header::ETAG),
+            before.header(header::ETAG),
+            "{uri}"
+        );
+    }
 }
 
 /// A past order of `customer` (two mint teas, 12.90 EUR), folded into their profile.

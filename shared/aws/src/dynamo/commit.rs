@@ -18,6 +18,7 @@ use super::keys::{EXPIRES_AT, Key};
 use super::load::counter_attribute;
 use super::shards::{shard_cap, shards_to_try};
 use super::store::DynamoStore;
+use super::versioned::VERSION;
 
 /// How long the processed record outlives its commit: past the order queue's and its
 /// dead-letter queue's retention (14 days each), so every redelivery still finds it.
@@ -232,11 +233,15 @@ impl DynamoStore {
         for (sku, units) in taken {
             let update = self
                 .update(Key::insert(m, sku))
-                .update_expression("SET #stock.#centre = #stock.#centre - :units")
+                // A new version with the new stock: the merchant API's entity tag of the
+                // insert changes whenever its stock does.
+                .update_expression("SET #stock.#centre = #stock.#centre - :units ADD #version :one")
                 .condition_expression("#stock.#centre >= :units")
                 .expression_attribute_names("#stock", "stock")
                 .expression_attribute_names("#centre", &commit.centre)
-                .expression_attribute_values(":units", n(units));
+                .expression_attribute_names("#version", VERSION)
+                .expression_attribute_values(":units", n(units))
+                .expression_attribute_values(":one", n(1));
             items.push(
                 TransactWriteItem::builder()
                     .update(update.build().map_err(unbuilt)?)

@@ -1,11 +1,12 @@
 //! Merchant configuration: settings, campaigns, inserts with their live stock.
 
 use aws_sdk_dynamodb::error::ProvideErrorMetadata;
+use packwise_core::insert::StockChange;
 use packwise_core::ports::{ConfigStore, Expect, StoreError, StoreResult};
 use packwise_core::{Campaign, Insert, MerchantSettings};
 
 use super::errors::unavailable;
-use super::items::{document, document_item, n, s};
+use super::items::{Item, document, document_item, n, s};
 use super::keys::{
     CAMPAIGN_PREFIX, GSI1, GSI1PK, GSI1SK, INSERT_PREFIX, Key, MERCHANTS, merchant_partition,
 };
@@ -17,12 +18,16 @@ impl ConfigStore for DynamoStore {
     }
 
     /// The settings item is also the merchant's entry in the gsi1 list of merchants.
-    async fn put_settings(&self, settings: &MerchantSettings) -> StoreResult<()> {
+    async fn put_settings(&self, settings: &MerchantSettings, expect: Expect) -> StoreResult<u64> {
         let merchant = &settings.merchant;
-        let mut item = document_item(&Key::settings(merchant), settings)?;
-        item.insert(GSI1PK.into(), s(MERCHANTS));
-        item.insert(GSI1SK.into(), s(merchant));
-        self.put_item(item).await
+        let index = Item::from([
+            (GSI1PK.to_string(), s(MERCHANTS)),
+            (GSI1SK.to_string(), s(merchant)),
+        ]);
+        self.put_versioned(&Key::settings(merchant), settings, index, expect, || {
+            format!("settings of {merchant}")
+        })
+        .await
     }
 
     /// From the index, which DynamoDB updates shortly after a write (eventually
@@ -123,8 +128,32 @@ impl ConfigStore for DynamoStore {
     }
 
     /// Replaces the definition and the stock per centre at once.
-    async fn put_insert(&self, merchant: &str, insert: &Insert) -> StoreResult<()> {
-        let item = document_item(&Key::insert(merchant, &insert.sku), insert)?;
-        self.put_item(item).await
+    async fn put_insert(
+        &self,
+        merchant: &str,
+        insert: &Insert,
+        expect: Expect,
+    ) -> StoreResult<u64> {
+        let sku = &insert.sku;
+        self.put_versioned(
+            &Key::insert(merchant, sku),
+            insert,
+            Item::new(),
+            expect,
+            || format!("insert {sku}"),
+        )
+        .await
+    }
+
+    async fn adjust_stock(
+        &self,
+        merchant: &str,
+        sku: &str,
+        centre: &str,
+        change: StockChange,
+        if_version: Option<u64>,
+    ) -> StoreResult<Insert> {
+        self.change_stock(merchant, sku, centre, change, if_version)
+            .await
     }
 }

@@ -15,7 +15,9 @@ mod keys;
 mod load;
 mod order_store;
 mod shards;
+mod stock;
 mod store;
 pub mod table;
+mod versioned;
 
 pub use store::DynamoStore;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use packwise_core::decide::IssuedCoupon;
 use packwise_core::ports::{
-    Commit, CommitOutcome, ConfigStore, HELD_OUT, ISSUED, OrderStore, ProcessedOrder,
+    Commit, CommitOutcome, ConfigStore, Expect, HELD_OUT, ISSUED, OrderStore, ProcessedOrder,
 };
 use packwise_core::profile::OrderSummary;
 use packwise_core::{CustomerProfile, Insert, Order};
@@ -108,11 +108,19 @@ async fn refused_then_accepted<S: ConfigStore + OrderStore>(
 /// and one used up. Returns the customer's profile and the next order.
 async fn customer_with_history<S: ConfigStore + OrderStore>(store: &S) -> (CustomerProfile, Order) {
     store
-        .put_insert("acme", &samples::insert("CARD", &[(CENTRE, 3)]))
+        .put_insert(
+            "acme",
+            &samples::insert("CARD", &[(CENTRE, 3)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     store
-        .put_insert("acme", &samples::insert("EMPTY", &[(CENTRE, 0), ("C2", 8)]))
+        .put_insert(
+            "acme",
+            &samples::insert("EMPTY", &[(CENTRE, 0), ("C2", 8)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     let first = samples::order("acme", "O-1", "c1", "2026-01-15T12:00:00Z");

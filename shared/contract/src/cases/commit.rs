@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use packwise_core::ports::{CommitOutcome, ConfigStore, HELD_OUT, ISSUED, OrderStore};
+use packwise_core::ports::{CommitOutcome, ConfigStore, Expect, HELD_OUT, ISSUED, OrderStore};
 
 use crate::samples::{self, CENTRE};
 
@@ -14,11 +14,19 @@ pub async fn a_commit_is_visible_to_every_read<S: ConfigStore + OrderStore + Clo
     store: S,
 ) {
     store
-        .put_insert("acme", &samples::insert("CARD", &[(CENTRE, 5), ("C2", 2)]))
+        .put_insert(
+            "acme",
+            &samples::insert("CARD", &[(CENTRE, 5), ("C2", 2)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     store
-        .put_insert("acme", &samples::insert("SAMPLE", &[(CENTRE, 1)]))
+        .put_insert(
+            "acme",
+            &samples::insert("SAMPLE", &[(CENTRE, 1)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     let order = samples::order("acme", "O-1", "c1", "2026-01-15T12:00:00Z");
@@ -119,7 +127,11 @@ pub async fn a_redelivered_order_is_already_processed_and_changes_nothing<
     store: S,
 ) {
     store
-        .put_insert("acme", &samples::insert("CARD", &[(CENTRE, 5)]))
+        .put_insert(
+            "acme",
+            &samples::insert("CARD", &[(CENTRE, 5)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     let order = samples::order("acme", "O-1", "c1", "2026-01-15T12:00:00Z");

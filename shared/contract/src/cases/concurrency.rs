@@ -1,6 +1,6 @@
 //! Budgets and stock hold when many orders commit at once: no overshoot, no lost update.
 
-use packwise_core::ports::{CommitOutcome, ConfigStore, ISSUED, OrderStore};
+use packwise_core::ports::{CommitOutcome, ConfigStore, Expect, ISSUED, OrderStore};
 
 use crate::samples::{self, CENTRE};
 
@@ -68,7 +68,11 @@ pub async fn stock_holds_under_concurrent_commits<S: ConfigStore + OrderStore + 
     store: S,
 ) {
     store
-        .put_insert("acme", &samples::insert("SAMPLE", &[(CENTRE, 5)]))
+        .put_insert(
+            "acme",
+            &samples::insert("SAMPLE", &[(CENTRE, 5)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     let committed = commit_concurrently(&store, |i| {

@@ -8,7 +8,7 @@ pub async fn merchants_never_see_each_others_data<S: ConfigStore + OrderStore + 
     store: S,
 ) {
     store
-        .put_settings(&samples::settings("acme"))
+        .put_settings(&samples::settings("acme"), Expect::Any)
         .await
         .unwrap();
     let campaign = samples::campaign("welcome", 1);
@@ -17,7 +17,10 @@ pub async fn merchants_never_see_each_others_data<S: ConfigStore + OrderStore + 
         .await
         .unwrap();
     let insert = samples::insert("CARD", &[(CENTRE, 5)]);
-    store.put_insert("acme", &insert).await.unwrap();
+    store
+        .put_insert("acme", &insert, Expect::Any)
+        .await
+        .unwrap();
     store
         .put_similar("acme", &samples::similar("TEA-1", &["MUG"]))
         .await
@@ -75,7 +78,11 @@ pub async fn merchants_never_see_each_others_data<S: ConfigStore + OrderStore + 
         .await
         .unwrap();
     store
-        .put_insert("globex", &samples::insert("CARD", &[(CENTRE, 1)]))
+        .put_insert(
+            "globex",
+            &samples::insert("CARD", &[(CENTRE, 1)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     let mut their_commit = samples::with_coupon(

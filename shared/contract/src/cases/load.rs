@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use packwise_core::ports::{ConfigStore, OrderStore};
+use packwise_core::ports::{ConfigStore, Expect, OrderStore};
 
 use crate::samples::{self, CENTRE};
 
@@ -35,15 +35,23 @@ pub async fn load_reads_stock_at_the_order_centre_and_only_listed_inserts<
     store: S,
 ) {
     store
-        .put_insert("acme", &samples::insert("CARD", &[(CENTRE, 4), ("C2", 9)]))
+        .put_insert(
+            "acme",
+            &samples::insert("CARD", &[(CENTRE, 4), ("C2", 9)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     store
-        .put_insert("acme", &samples::insert("GUIDE", &[("C2", 5)]))
+        .put_insert("acme", &samples::insert("GUIDE", &[("C2", 5)]), Expect::Any)
         .await
         .unwrap();
     store
-        .put_insert("acme", &samples::insert("UNLISTED", &[(CENTRE, 5)]))
+        .put_insert(
+            "acme",
+            &samples::insert("UNLISTED", &[(CENTRE, 5)]),
+            Expect::Any,
+        )
         .await
         .unwrap();
     let order = samples::order("acme", "O-1", "c1", "2026-01-15T12:00:00Z");

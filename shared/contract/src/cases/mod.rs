@@ -11,6 +11,7 @@ mod isolation;
 mod keys;
 mod load;
 mod redemption;
+mod stock;
 
 pub use atomicity::*;
 pub use batch::*;
@@ -23,3 +24,4 @@ pub use isolation::*;
 pub use keys::*;
 pub use load::*;
 pub use redemption::*;
+pub use stock::*;

@@ -10,7 +10,7 @@ use std::future::Future;
 use aws_lambda_events::event::sqs::SqsEvent;
 use chrono::NaiveDate;
 use packwise_core::Order;
-use packwise_core::ports::{ConfigStore, ISSUED, ObjectSink, OrderStore};
+use packwise_core::ports::{ConfigStore, Expect, ISSUED, ObjectSink, OrderStore};
 use packwise_core::process::Processor;
 use packwise_core::similar::{self, SimilarItems};
 use packwise_handlers::handle_order_messages;
@@ -281,7 +281,7 @@ where
     }
     let mut other = demo::settings();
     other.merchant = "other-shop".into();
-    store.put_settings(&other).await.unwrap();
+    store.put_settings(&other, Expect::Any).await.unwrap();
     let mut theirs = history[0].clone();
     theirs.merchant = "other-shop".into();
     store.import_history(&theirs).await.unwrap();

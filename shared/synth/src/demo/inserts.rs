@@ -49,6 +49,7 @@ fn insert(sku: &str, name: &str, kind: InsertKind, grams: u32, stock: [i64; 2]) 
         },
         sample_category: None,
         guides_skus: Vec::new(),
+        version: 0,
     }
 }
 

@@ -47,15 +47,16 @@ pub fn settings() -> MerchantSettings {
         free_shipping_threshold: Some(free_shipping_threshold()),
         not_recommendable: Vec::new(),
         out_of_stock: Vec::new(),
+        version: 0,
     }
 }
 
 /// Stores the demo merchant's settings, inserts and campaigns, replacing any earlier
 /// ones: the shop the tests and the demo run against, on any store.
 pub async fn install<S: ConfigStore>(store: &S) -> StoreResult<()> {
-    store.put_settings(&settings()).await?;
+    store.put_settings(&settings(), Expect::Any).await?;
     for insert in inserts() {
-        store.put_insert(MERCHANT, &insert).await?;
+        store.put_insert(MERCHANT, &insert, Expect::Any).await?;
     }
     for campaign in campaigns() {
         store.put_campaign(MERCHANT, &campaign, Expect::Any).await?;
