@@ -50,7 +50,7 @@ impl Metrics {
                 small: 6.5,
                 title: 12.0,
                 leading: 1.25,
-                qr: 50.0,
+                qr: 46.0,
                 barcode_height: 32.0,
                 module: 0.9,
                 gap: 6.0,
@@ -58,12 +58,12 @@ impl Metrics {
             PaperSize::A4 | PaperSize::Letter => Metrics {
                 width,
                 height,
-                margin: 40.0,
-                base: 10.0,
-                small: 8.0,
+                margin: 34.0,
+                base: 9.5,
+                small: 7.5,
                 title: 18.0,
                 leading: 1.25,
-                qr: 62.0,
+                qr: 56.0,
                 barcode_height: 44.0,
                 module: 1.2,
                 gap: 10.0,
@@ -119,6 +119,23 @@ enum Item {
     },
 }
 
+impl Item {
+    fn moved(&self, dx: f32, dy: f32) -> Item {
+        let mut item = self.clone();
+        match &mut item {
+            Item::Text { x, y, .. }
+            | Item::Fill { x, y, .. }
+            | Item::Frame { x, y, .. }
+            | Item::Barcode { x, y, .. }
+            | Item::Qr { x, y, .. } => {
+                *x += dx;
+                *y += dy;
+            }
+        }
+        item
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct Block {
     height: f32,
@@ -135,11 +152,43 @@ struct Flow<'a> {
     fonts: &'static Fonts,
     view: &'a SlipView,
     blocks: Vec<Block>,
+    /// The width of the column being built, when not the whole content width.
+    column: Option<f32>,
 }
 
 impl Flow<'_> {
     fn width(&self) -> f32 {
-        self.m.content_width()
+        self.column.unwrap_or(self.m.content_width())
+    }
+
+    /// Two sections side by side in one block that stays on one page: for short ones only
+    /// (the address and the inserts, both a handful of lines).
+    fn side_by_side(&mut self, left: fn(&mut Self), right: fn(&mut Self)) {
+        let gap = 2.0 * self.m.gap;
+        let column = (self.m.content_width() - gap) / 2.0;
+        let outer = std::mem::take(&mut self.blocks);
+        self.column = Some(column);
+        left(self);
+        let left_blocks = std::mem::take(&mut self.blocks);
+        right(self);
+        let right_blocks = std::mem::take(&mut self.blocks);
+        self.column = None;
+        self.blocks = outer;
+        let mut merged = Block::default();
+        for (x0, blocks) in [(0.0, left_blocks), (column + gap, right_blocks)] {
+            let mut y0 = 0.0;
+            for block in blocks.iter().skip_while(|b| b.spacer) {
+                merged
+                    .items
+                    .extend(block.items.iter().map(|item| item.moved(x0, y0)));
+                y0 += block.height;
+            }
+            merged.height = merged.height.max(y0);
+        }
+        if merged.height > 0.0 {
+            self.spacer(self.m.base * 0.7);
+            self.blocks.push(merged);
+        }
     }
 
     /// Wrapped lines of text as items from `y`, returning the height they take.
@@ -175,7 +224,7 @@ impl Flow<'_> {
     }
 
     fn heading(&mut self, text: &str) {
-        self.spacer(self.m.base * 0.9);
+        self.spacer(self.m.base * 0.7);
         let mut items = vec![];
         let h = self.text_items(
             &mut items,
@@ -279,7 +328,7 @@ impl Flow<'_> {
             spacer: false,
         });
 
-        let pad = m.base * 0.25;
+        let pad = m.base * 0.2;
         for item in &v.items {
             let mut items = vec![];
             let qty = format!("{} ×", item.quantity);
@@ -412,23 +461,31 @@ impl Flow<'_> {
         }
         let m = self.m;
         self.heading(self.view.label("recs-heading"));
-        let x = m.qr + m.gap;
-        let w = self.width() - x;
-        for (index, rec) in self.view.recommendations.iter().enumerate() {
+        // Two side by side: a QR code is taller than its few lines of text.
+        let column = (self.width() - m.gap) / 2.0;
+        let w = column - m.qr - m.gap * 0.5;
+        let recs = &self.view.recommendations;
+        for row in (0..recs.len()).step_by(2) {
             let mut items = vec![];
-            // Text starts at the QR code's quiet zone, so it lines up with the code.
-            let mut y = m.qr * 0.1;
-            y += self.text_items(&mut items, &rec.title, (Style::Bold, m.base), x, y, w);
-            y += self.text_items(&mut items, &rec.reason, (Style::Regular, m.small), x, y, w);
-            y += self.text_items(&mut items, &rec.url, (Style::Regular, m.small), x, y, w);
-            items.push(Item::Qr {
-                x: 0.0,
-                y: 0.0,
-                size: m.qr,
-                index,
-            });
+            let mut height: f32 = m.qr;
+            for (index, rec) in recs.iter().enumerate().skip(row).take(2) {
+                let left = (index - row) as f32 * (column + m.gap);
+                let x = left + m.qr + m.gap * 0.5;
+                // Text starts at the QR code's quiet zone, so it lines up with the code.
+                let mut y = m.qr * 0.1;
+                y += self.text_items(&mut items, &rec.title, (Style::Bold, m.base), x, y, w);
+                y += self.text_items(&mut items, &rec.reason, (Style::Regular, m.small), x, y, w);
+                y += self.text_items(&mut items, &rec.url, (Style::Regular, m.small), x, y, w);
+                items.push(Item::Qr {
+                    x: left,
+                    y: 0.0,
+                    size: m.qr,
+                    index,
+                });
+                height = height.max(y);
+            }
             self.blocks.push(Block {
-                height: y.max(m.qr) + m.base * 0.2,
+                height: height + m.base * 0.2,
                 items,
                 ..Block::default()
             });
@@ -593,10 +650,16 @@ pub(crate) fn render(view: &SlipView, paper: PaperSize) -> Result<Vec<u8>, SlipE
         fonts: Fonts::get(),
         view,
         blocks: vec![],
+        column: None,
     };
-    flow.ship_to();
-    flow.items();
-    flow.checklist();
+    if paper == PaperSize::FourBySix {
+        flow.ship_to();
+        flow.items();
+        flow.checklist();
+    } else {
+        flow.side_by_side(Flow::ship_to, Flow::checklist);
+        flow.items();
+    }
     flow.coupon();
     flow.message();
     flow.recommendations();

@@ -268,3 +268,18 @@ fn an_order_id_code_128_cannot_carry_is_refused() {
     let err = render_pdf(&input(&instruction, PaperSize::A4)).unwrap_err();
     assert!(err.to_string().contains("Code 128"), "{err}");
 }
+
+#[test]
+fn a_typical_slip_fits_one_sheet_or_two_labels() {
+    for (locale, _) in LANGUAGES {
+        let instruction = typical(locale);
+        for (paper, pages) in [
+            (PaperSize::A4, 1),
+            (PaperSize::Letter, 1),
+            (PaperSize::FourBySix, 2),
+        ] {
+            let n = pages_text(&pdf(&instruction, paper)).len();
+            assert_eq!(n, pages, "{locale} {paper:?}");
+        }
+    }
+}
