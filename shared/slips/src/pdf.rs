@@ -144,6 +144,8 @@ struct Block {
     keep_with_next: bool,
     /// Space between sections: dropped at the top of a page.
     spacer: bool,
+    /// A table row: the block of its column labels, repeated when the row starts a page.
+    labels: Option<usize>,
 }
 
 /// Blocks of one slip, built top-down in the content width.
@@ -244,7 +246,7 @@ impl Flow<'_> {
             height: h + 4.0,
             items,
             keep_with_next: true,
-            spacer: false,
+            ..Block::default()
         });
     }
 
@@ -321,11 +323,12 @@ impl Flow<'_> {
             0.0,
             sku_w,
         );
+        let labels = self.blocks.len();
         self.blocks.push(Block {
             height: m.line(m.small) + 1.0,
             items,
             keep_with_next: true,
-            spacer: false,
+            ..Block::default()
         });
 
         let pad = m.base * 0.2;
@@ -366,6 +369,7 @@ impl Flow<'_> {
             self.blocks.push(Block {
                 height,
                 items,
+                labels: Some(labels),
                 ..Block::default()
             });
         }
@@ -636,6 +640,10 @@ fn paginate(
             if block.spacer {
                 continue;
             }
+            if let Some(labels) = block.labels {
+                pages.last_mut().expect("a page").push((y, labels));
+                y += blocks[labels].height;
+            }
         }
         pages.last_mut().expect("a page").push((y, i));
         y += block.height;
@@ -677,7 +685,9 @@ pub(crate) fn render(view: &SlipView, paper: PaperSize) -> Result<Vec<u8>, SlipE
     );
 
     let settings = SerializeSettings {
-        // XMP would carry a generated instance id; the document info dictionary suffices.
+        // XMP repeats the document information dictionary; left out to keep slips small.
+        // krilla derives its document ids from a hash of the content, so the bytes depend on
+        // the slip alone either way.
         xmp_metadata: false,
         ..SerializeSettings::default()
     };

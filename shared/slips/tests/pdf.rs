@@ -189,6 +189,14 @@ fn a_long_order_continues_on_further_pages_with_nothing_cut_off() {
                 "{paper:?} page {}: {page}",
                 i + 1
             );
+            // A page of item rows starts with the column labels.
+            if page.contains("TEA-0") {
+                assert!(
+                    page.contains("Menge Artikel Art.-Nr."),
+                    "{paper:?} page {}: {page}",
+                    i + 1
+                );
+            }
         }
         assert!(all.contains(&squeeze("Tea Shop Returns, Hafenweg 3")));
         assert!(bytes.len() < 100_000, "{paper:?}: {} bytes", bytes.len());
