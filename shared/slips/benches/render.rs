@@ -3,7 +3,7 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use packwise_slips::sample::{self, SampleSize};
-use packwise_slips::{PaperSize, SlipInput, render_html, render_pdf};
+use packwise_slips::{PaperSize, SlipInput, SlipView, render_html, render_pdf};
 
 fn bench(c: &mut Criterion) {
     let instruction = sample::instruction("de-DE", SampleSize::TYPICAL);
@@ -25,6 +25,10 @@ fn bench(c: &mut Criterion) {
         });
     }
     let html = input(PaperSize::A4);
+    // The part both outputs share: labels, formats, barcode and QR codes.
+    c.bench_function("slip view", |b| {
+        b.iter(|| SlipView::build(std::hint::black_box(&html)).expect("builds"))
+    });
     c.bench_function("slip html", |b| {
         b.iter(|| render_html(std::hint::black_box(&html)).expect("renders"))
     });

@@ -98,6 +98,7 @@ pub struct Localizer {
     lang: Lang,
     locale: Locale,
     decimal: DecimalFormatter,
+    date: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
 }
 
 impl Localizer {
@@ -115,10 +116,19 @@ impl Localizer {
         let decimal = DecimalFormatter::try_new((&locale).into(), Default::default())
             .or_else(|_| DecimalFormatter::try_new(Default::default(), Default::default()))
             .expect("compiled decimal data for the root locale");
+        // Numeric, with a four-digit year: 05/12/2026 (en-US), 12/05/2026 (fr, es, id),
+        // 12.05.2026 (de), 2026-05-12 (fr-CA).
+        let fieldset = YMD::short()
+            .with_year_style(YearStyle::Full)
+            .with_alignment(Alignment::Column);
+        let date = FixedCalendarDateTimeFormatter::try_new((&locale).into(), fieldset)
+            .or_else(|_| FixedCalendarDateTimeFormatter::try_new(Default::default(), fieldset))
+            .expect("compiled date data for the root locale");
         Localizer {
             lang,
             locale,
             decimal,
+            date,
         }
     }
 
@@ -213,23 +223,11 @@ impl Localizer {
         }
     }
 
-    /// A calendar date, numeric, with a four-digit year: 05/12/2026 (en-US), 12/05/2026
-    /// (fr, es, id), 12.05.2026 (de), 2026-05-12 (fr-CA).
+    /// A calendar date in the locale's numeric short form.
     pub fn date(&self, date: chrono::NaiveDate) -> String {
         use chrono::Datelike;
-        let fieldset = YMD::short()
-            .with_year_style(YearStyle::Full)
-            .with_alignment(Alignment::Column);
-        let formatter = FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new(
-            (&self.locale).into(),
-            fieldset,
-        )
-        .or_else(|_| {
-            FixedCalendarDateTimeFormatter::<Gregorian, _>::try_new(Default::default(), fieldset)
-        })
-        .expect("compiled date data for the root locale");
         match Date::try_new_gregorian(date.year(), date.month() as u8, date.day() as u8) {
-            Ok(d) => formatter.format(&d).to_string(),
+            Ok(d) => self.date.format(&d).to_string(),
             Err(_) => date.to_string(),
         }
     }
