@@ -52,7 +52,9 @@ impl Metrics {
                 leading: 1.25,
                 qr: 46.0,
                 barcode_height: 32.0,
-                module: 0.9,
+                // Three dots of a 203 dpi thermal printer: bars of whole dots print with
+                // the widths the scanner expects.
+                module: 3.0 * 72.0 / 203.0,
                 gap: 6.0,
             },
             PaperSize::A4 | PaperSize::Letter => Metrics {
@@ -65,6 +67,7 @@ impl Metrics {
                 leading: 1.25,
                 qr: 56.0,
                 barcode_height: 44.0,
+                // Five dots at 300 dpi, ten at 600.
                 module: 1.2,
                 gap: 10.0,
             },
