@@ -81,6 +81,11 @@ impl Metrics {
     fn line(&self, size: f32) -> f32 {
         size * self.leading
     }
+
+    /// Where the content area ends: above the footer's line and a gap.
+    fn content_bottom(&self) -> f32 {
+        self.height - self.margin - self.line(self.small) - self.gap
+    }
 }
 
 /// Something drawn, placed relative to the top left of its block (y grows downwards).
@@ -654,7 +659,16 @@ fn paginate(
     pages
 }
 
-pub(crate) fn render(view: &SlipView, paper: PaperSize) -> Result<Vec<u8>, SlipError> {
+/// A slip laid out: its blocks, the two headers and which blocks go where on which page.
+struct Laid<'a> {
+    m: Metrics,
+    flow: Flow<'a>,
+    first: Block,
+    next: Block,
+    pages: Vec<Vec<(f32, usize)>>,
+}
+
+fn lay_out(view: &SlipView, paper: PaperSize) -> Laid<'_> {
     let m = Metrics::of(paper);
     let mut flow = Flow {
         m,
@@ -678,14 +692,30 @@ pub(crate) fn render(view: &SlipView, paper: PaperSize) -> Result<Vec<u8>, SlipE
 
     let first = first_header(&flow);
     let next = next_header(&flow);
-    let footer_h = m.line(m.small) + m.gap;
-    let bottom = m.height - m.margin - footer_h;
     let pages = paginate(
         &flow.blocks,
         m.margin + first.height,
         m.margin + next.height,
-        bottom,
+        m.content_bottom(),
     );
+    Laid {
+        m,
+        flow,
+        first,
+        next,
+        pages,
+    }
+}
+
+pub(crate) fn render(view: &SlipView, paper: PaperSize) -> Result<Vec<u8>, SlipError> {
+    let Laid {
+        m,
+        flow,
+        first,
+        next,
+        pages,
+        ..
+    } = lay_out(view, paper);
 
     let settings = SerializeSettings {
         // XMP repeats the document information dictionary; left out to keep slips small.
@@ -895,5 +925,101 @@ fn frame(s: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32, line: f32, dashed:
         }));
         s.draw_path(&path);
         s.set_stroke(None);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sample::{self, SampleSize};
+    use crate::{SlipInput, SlipView};
+
+    /// Every text, rule, frame and code of every page lies inside the content area: within
+    /// the margins across, above the footer down.
+    #[test]
+    fn nothing_crosses_the_margins_or_the_footer() {
+        let sizes = [
+            SampleSize::TYPICAL,
+            SampleSize {
+                lines: 60,
+                title_chars: 120,
+                ..SampleSize::TYPICAL
+            },
+        ];
+        for size in sizes {
+            let mut instruction = sample::instruction("fr-FR", size);
+            instruction.ship_to.name = "Maximilianus-Bartholomaeus ".repeat(8);
+            instruction.recommendations[0].title = "Thé".repeat(60);
+            for paper in PaperSize::ALL {
+                let input = SlipInput::new(
+                    &instruction,
+                    "A merchant with a remarkably long display name that cannot fit",
+                    paper,
+                    "https://shop.example/products/a-very-long-path/{sku}?utm_source=slip",
+                    sample::RETURNS,
+                );
+                let view = SlipView::build(&input).expect("builds");
+                let laid = lay_out(&view, paper);
+                let m = laid.m;
+                let right = m.width - m.margin;
+                let fonts = Fonts::get();
+                let check = |block: &Block, x0: f32, y0: f32, bottom: f32, what: &str| {
+                    for item in &block.items {
+                        let (x, y, w, h) = match item {
+                            Item::Text {
+                                x,
+                                y,
+                                style,
+                                size,
+                                text,
+                            } => (*x, *y, fonts.face(*style).width(text, *size), m.line(*size)),
+                            Item::Fill { x, y, w, h } | Item::Frame { x, y, w, h, .. } => {
+                                (*x, *y, *w, *h)
+                            }
+                            Item::Barcode { x, y, module, h } => {
+                                (*x, *y, view.barcode.modules.len() as f32 * module, *h)
+                            }
+                            Item::Qr { x, y, size, .. } => (*x, *y, *size, *size),
+                        };
+                        let (left, top) = (x0 + x, y0 + y);
+                        assert!(
+                            left >= m.margin - 0.01 && left + w <= right + 0.01,
+                            "{paper:?} {what}: {item:?} spans {left}..{} of {}..{right}",
+                            left + w,
+                            m.margin
+                        );
+                        assert!(
+                            top + h <= bottom + 0.01,
+                            "{paper:?} {what}: {item:?} ends at {} below {bottom}",
+                            top + h
+                        );
+                    }
+                };
+                assert!(!laid.pages.is_empty());
+                for (n, page) in laid.pages.iter().enumerate() {
+                    let header = if n == 0 { &laid.first } else { &laid.next };
+                    check(header, m.margin, m.margin, m.content_bottom(), "header");
+                    for (y, i) in page {
+                        let block = &laid.flow.blocks[*i];
+                        assert!(
+                            y + block.height <= m.content_bottom() + 0.01,
+                            "{paper:?} block {i}"
+                        );
+                        check(block, m.margin, *y, m.content_bottom(), "block");
+                    }
+                }
+                // Every block is placed, once, apart from spacers dropped at a page top and
+                // column labels repeated on a page that continues the table.
+                let mut placed: Vec<usize> = laid.pages.iter().flatten().map(|(_, i)| *i).collect();
+                placed.sort_unstable();
+                placed.dedup();
+                for (i, block) in laid.flow.blocks.iter().enumerate() {
+                    assert!(
+                        block.spacer || placed.contains(&i),
+                        "{paper:?}: block {i} lost"
+                    );
+                }
+            }
+        }
     }
 }
