@@ -10,8 +10,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::{Extension, Json};
 use packwise_core::Insert;
+use packwise_core::campaign::CampaignStatus;
 use packwise_core::insert::{StockChange, StockCount, StockDelta};
-use packwise_core::ports::StoreError;
+use packwise_core::ports::{Expect, StoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::body::{JsonBody, PathParam, QueryParams};
@@ -165,6 +166,65 @@ pub async fn put<S: ApiStore>(
 /// `POST /v1/inserts/{sku}/stock` with `{"centre", "delta"}`: adds units to one centre's
 /// stock, or takes them when negative. Not idempotent, as a delivery is not: a client
 /// that may send it twice sends the ETag it read in `If-Match`, and the second is `412`.
+#[utoipa::path(
+    delete,
+    path = "/v1/inserts/{sku}",
+    tag = "inserts",
+    operation_id = "delete_insert",
+    summary = "Delete an insert and its stock",
+    description = "Refused while a campaign that is not archived names it (to add, or as a fallback): that campaign would stop.",
+    params(
+        ("sku" = String, Path, example = crate::openapi::examples::insert_sku, description = "The insert's SKU"),
+        ("If-Match" = Option<String>, Header, description = "The `ETag` read: the delete happens only if nothing changed since"),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 400, description = "A malformed path or `If-Match`", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such insert", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "Campaigns that are not archived name it; the problem lists them", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The insert changed since it was read", body = Problem, content_type = PROBLEM),
+    ),
+)]
+pub async fn delete<S: ApiStore>(
+    State(store): State<Arc<S>>,
+    Extension(Merchant(merchant)): Extension<Merchant>,
+    PathParam(sku): PathParam<String>,
+    headers: HeaderMap,
+) -> ApiResult<StatusCode> {
+    let current = find(&*store, &merchant, &sku)
+        .await?
+        .ok_or_else(|| Problem::not_found(format_args!("insert `{sku}`")))?;
+    let expect = etag::optional_if_match(
+        &headers,
+        &format_args!("insert `{sku}`"),
+        Some(current.version),
+    )?;
+    let mut users: Vec<String> = store
+        .campaigns(&merchant)
+        .await?
+        .into_iter()
+        .filter(|c| c.status != CampaignStatus::Archived && c.actions.names_insert(&sku))
+        .map(|c| c.id)
+        .collect();
+    if !users.is_empty() {
+        users.sort();
+        return Err(Problem::new(
+            StatusCode::CONFLICT,
+            "insert-in-use",
+            format!(
+                "insert `{sku}` is named by campaign(s) {}: change or archive them first",
+                users.join(", ")
+            ),
+        ));
+    }
+    let if_version = match expect {
+        Expect::Version(v) => Some(v),
+        Expect::Any | Expect::Absent => None,
+    };
+    store.delete_insert(&merchant, &sku, if_version).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[utoipa::path(
     post,
     path = "/v1/inserts/{sku}/stock",

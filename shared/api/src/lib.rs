@@ -68,7 +68,9 @@ pub fn router<S: ApiStore>(store: Arc<S>) -> Router {
         .route("/v1/low-stock", get(low_stock::get::<S>))
         .route(
             "/v1/inserts/{sku}",
-            get(inserts::get::<S>).put(inserts::put::<S>),
+            get(inserts::get::<S>)
+                .put(inserts::put::<S>)
+                .delete(inserts::delete::<S>),
         )
         .route("/v1/inserts/{sku}/stock", post(inserts::adjust_stock::<S>))
         .route(

@@ -52,6 +52,7 @@ const API_KEY: &str = "api_key";
         inserts::list,
         inserts::get,
         inserts::put,
+        inserts::delete,
         inserts::adjust_stock,
         inserts::count_stock,
         low_stock::get,

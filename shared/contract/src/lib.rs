@@ -104,6 +104,8 @@ macro_rules! __contract_cases {
             history_since_reads_only_orders_placed_from_then,
             recent_orders_are_the_newest_first,
             merchants_are_listed_once_and_sorted,
+            an_insert_is_deleted_with_its_stock,
+            an_insert_is_deleted_only_at_the_version_named,
             api_keys_round_trip,
             an_existing_api_key_id_is_refused_and_kept,
             api_keys_are_listed_newest_first_per_merchant,

@@ -163,6 +163,14 @@ impl Actions {
             && self.packaging.is_none()
     }
 
+    /// Whether an insert action names `sku`, to add or as the fallback: the campaign
+    /// would stop compiling without it.
+    pub fn names_insert(&self, sku: &str) -> bool {
+        self.inserts
+            .iter()
+            .any(|a| a.sku.as_deref() == Some(sku) || a.fallback.as_deref() == Some(sku))
+    }
+
     /// Everything but packaging is marketing, which some marketplaces forbid in the box.
     pub fn has_marketing(&self) -> bool {
         !self.inserts.is_empty()

@@ -380,6 +380,15 @@ pub trait ConfigStore: Send + Sync {
         change: StockChange,
         if_version: Option<u64>,
     ) -> impl Future<Output = StoreResult<Insert>> + Send;
+    /// Deletes an insert with its stock at every centre; with `if_version`, only at that
+    /// version (else `VersionConflict`). No such insert is `NotFound`. Either way a
+    /// refusal changes nothing.
+    fn delete_insert(
+        &self,
+        merchant: &str,
+        sku: &str,
+        if_version: Option<u64>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Merchants' API keys. A key is found by its id alone, since a request's merchant is

@@ -144,6 +144,35 @@ impl ConfigStore for SqliteStore {
         })
     }
 
+    async fn delete_insert(
+        &self,
+        merchant: &str,
+        sku: &str,
+        if_version: Option<u64>,
+    ) -> StoreResult<()> {
+        self.write(|tx| {
+            let stored = stored_version(
+                tx,
+                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+                || format!("insert {merchant}/{sku}"),
+            )?;
+            let Some(stored) = stored else {
+                return Err(StoreError::NotFound(format!("insert {sku}")));
+            };
+            if let Some(v) = if_version {
+                next_version(Some(stored), Expect::Version(v), || format!("insert {sku}"))?;
+            }
+            // The stock rows go with it (foreign key, ON DELETE CASCADE).
+            tx.execute(
+                "DELETE FROM inserts WHERE merchant = ?1 AND sku = ?2",
+                [merchant, sku],
+            )
+            .map_err(sql)?;
+            Ok(())
+        })
+    }
+
     async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {
         self.read(|tx| read_inserts(tx, merchant, None))
     }

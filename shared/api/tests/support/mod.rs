@@ -36,6 +36,7 @@ macro_rules! every_scenario {
             a_draft_is_previewed_on_the_latest_orders_and_nothing_is_written,
             previews_refuse_bad_input_and_see_only_the_callers_orders,
             inserts_running_low_are_reported_from_the_last_week_of_parcels,
+            an_insert_no_running_campaign_names_is_deleted,
             paths_that_are_not_utf8_are_refused_as_problems,
         );
     };

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode, header};
 use packwise_core::instruction::{Outcome, PickPackInstruction};
 use packwise_core::ports::{ConfigStore, Expect};
 use packwise_core::process::Processor;
@@ -488,4 +488,87 @@ pub async fn inserts_running_low_are_reported_from_the_last_week_of_parcels<
     let theirs = shop.get("/v1/low-stock", &shop.beta).await;
     assert_eq!(theirs.status, StatusCode::OK);
     assert_eq!(theirs.body["items"], json!([]), "beta's own inserts only");
+}
+
+pub async fn an_insert_no_running_campaign_names_is_deleted<S: packwise_api::ApiStore + Clone>(
+    shop: Shop<S>,
+) {
+    let card = shop
+        .put(
+            "/v1/inserts/CARD-OLD",
+            &shop.alpha,
+            super::insert("CARD-OLD", json!({"BER1": 5}), 0),
+            None,
+        )
+        .await;
+    assert_eq!(card.status, StatusCode::CREATED);
+    let mut uses = super::campaign("uses-old");
+    uses["actions"]["inserts"] = json!([{"sku": "CARD-THANKS", "fallback": "CARD-OLD"}]);
+    let created = shop.post("/v1/campaigns", &shop.alpha, uses).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    let in_use = shop
+        .send(
+            Method::DELETE,
+            "/v1/inserts/CARD-OLD",
+            Some(&shop.alpha),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(in_use.status, StatusCode::CONFLICT);
+    assert_eq!(in_use.body["type"], "/problems/insert-in-use");
+    assert!(in_use.body["detail"].as_str().unwrap().contains("uses-old"));
+
+    // Another merchant cannot delete it, even with its ETag.
+    let etag = card.header(header::ETAG).to_string();
+    let theirs = shop
+        .send(
+            Method::DELETE,
+            "/v1/inserts/CARD-OLD",
+            Some(&shop.beta),
+            None,
+            &[(header::IF_MATCH, &etag)],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+
+    let archived = shop
+        .action("/v1/campaigns/uses-old/archive", &shop.alpha)
+        .await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.body);
+    let stale = shop
+        .send(
+            Method::DELETE,
+            "/v1/inserts/CARD-OLD",
+            Some(&shop.alpha),
+            None,
+            &[(header::IF_MATCH, "\"7\"")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::PRECONDITION_FAILED);
+    let deleted = shop
+        .send(
+            Method::DELETE,
+            "/v1/inserts/CARD-OLD",
+            Some(&shop.alpha),
+            None,
+            &[(header::IF_MATCH, &etag)],
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let gone = shop.get("/v1/inserts/CARD-OLD", &shop.alpha).await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    let again = shop
+        .send(
+            Method::DELETE,
+            "/v1/inserts/CARD-OLD",
+            Some(&shop.alpha),
+            None,
+            &[],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let beta_card = shop.get("/v1/inserts/CARD-THANKS", &shop.beta).await;
+    assert_eq!(beta_card.status, StatusCode::OK, "beta's own are untouched");
 }

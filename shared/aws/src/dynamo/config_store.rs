@@ -117,6 +117,49 @@ impl ConfigStore for DynamoStore {
         }
     }
 
+    /// One conditional DeleteItem; on a failed condition DynamoDB returns the item as it
+    /// was, which tells a missing insert from another version without a second read.
+    async fn delete_insert(
+        &self,
+        merchant: &str,
+        sku: &str,
+        if_version: Option<u64>,
+    ) -> StoreResult<()> {
+        let mut delete = self
+            .client
+            .delete_item()
+            .table_name(self.table.as_ref())
+            .set_key(Some(Key::insert(merchant, sku).to_item()))
+            .return_values_on_condition_check_failure(
+                aws_sdk_dynamodb::types::ReturnValuesOnConditionCheckFailure::AllOld,
+            );
+        let mut guard = "attribute_exists(pk)".to_string();
+        if let Some((version_guard, expected)) =
+            if_version.and_then(|v| super::versioned::condition(Expect::Version(v)))
+        {
+            guard = format!("{guard} AND ({version_guard})");
+            delete = delete.expression_attribute_names("#version", "version");
+            if let Some(v) = expected {
+                delete = delete.expression_attribute_values(":expected", n(v));
+            }
+        }
+        match delete.condition_expression(guard).send().await {
+            Ok(_) => Ok(()),
+            Err(e) => match e.as_service_error() {
+                Some(
+                    aws_sdk_dynamodb::operation::delete_item::DeleteItemError::ConditionalCheckFailedException(failed),
+                ) => Err(match failed.item() {
+                    Some(item) if !item.is_empty() => StoreError::VersionConflict {
+                        what: format!("insert {sku}"),
+                        expected: if_version,
+                    },
+                    _ => StoreError::NotFound(format!("insert {sku}")),
+                }),
+                _ => Err(unavailable("DeleteItem", e)),
+            },
+        }
+    }
+
     /// Each insert item holds its live stock per centre in its `stock` map attribute,
     /// the one commits decrement, so the definition and stock read back together.
     async fn inserts(&self, merchant: &str) -> StoreResult<Vec<Insert>> {

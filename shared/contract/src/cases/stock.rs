@@ -239,3 +239,64 @@ pub async fn stock_changes_sent_at_once_all_land<S: ConfigStore + OrderStore + C
     assert_eq!(stored[0].stock, stock(&[("C1", 20), ("C2", 3)]));
     assert_eq!(stored[0].version, CHANGES as u64 + 1);
 }
+
+pub async fn an_insert_is_deleted_with_its_stock<S: ConfigStore + OrderStore + Clone + 'static>(
+    store: S,
+) {
+    card(&store).await;
+    let other = samples::insert("GUIDE", &[("C1", 4)]);
+    store.put_insert("acme", &other, Expect::Any).await.unwrap();
+    store
+        .put_insert("globex", &other, Expect::Any)
+        .await
+        .unwrap();
+    store.delete_insert("acme", "CARD", None).await.unwrap();
+    let left: Vec<String> = store
+        .inserts("acme")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.sku)
+        .collect();
+    assert_eq!(left, ["GUIDE"]);
+    // A new insert under the same SKU starts with no stock from the deleted one.
+    let again = samples::insert("CARD", &[("C2", 1)]);
+    store
+        .put_insert("acme", &again, Expect::Absent)
+        .await
+        .unwrap();
+    let found = store.inserts("acme").await.unwrap();
+    let card = found.iter().find(|i| i.sku == "CARD").unwrap();
+    assert_eq!(card.stock, stock(&[("C2", 1)]));
+    assert_eq!(
+        store.delete_insert("acme", "NOPE", None).await,
+        Err(StoreError::NotFound("insert NOPE".into()))
+    );
+    // Another merchant's insert of the same SKU is its own.
+    store.delete_insert("globex", "GUIDE", None).await.unwrap();
+    let acme: Vec<Insert> = store.inserts("acme").await.unwrap();
+    assert!(acme.iter().any(|i| i.sku == "GUIDE"));
+}
+
+pub async fn an_insert_is_deleted_only_at_the_version_named<
+    S: ConfigStore + OrderStore + Clone + 'static,
+>(
+    store: S,
+) {
+    card(&store).await;
+    store
+        .adjust_stock("acme", "CARD", "C1", StockChange::By(1), None)
+        .await
+        .unwrap();
+    match store.delete_insert("acme", "CARD", Some(1)).await {
+        Err(StoreError::VersionConflict { expected, .. }) => assert_eq!(expected, Some(1)),
+        other => panic!("expected a version conflict, got {other:?}"),
+    }
+    assert_eq!(store.inserts("acme").await.unwrap().len(), 1, "still there");
+    store.delete_insert("acme", "CARD", Some(2)).await.unwrap();
+    assert!(store.inserts("acme").await.unwrap().is_empty());
+    assert_eq!(
+        store.delete_insert("acme", "CARD", Some(2)).await,
+        Err(StoreError::NotFound("insert CARD".into()))
+    );
+}
