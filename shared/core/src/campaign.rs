@@ -85,6 +85,10 @@ pub struct Campaign {
     pub started_at: Option<DateTime<Utc>>,
 }
 
+/// Ids that name API routes beside `/v1/campaigns/{id}`: a campaign called so could not
+/// be read or changed by its URL.
+pub const RESERVED_IDS: [&str; 2] = ["validate", "preview"];
+
 impl Campaign {
     /// Keeps the start time packwise recorded (`started` from the stored campaign), and
     /// records `now` if the campaign is active and had not started.
@@ -272,6 +276,11 @@ impl Campaign {
     /// `message`, and insert references checked against the catalogue by `CampaignSet`.
     pub fn validate_structure(&self, p: &mut Problems) {
         p.identifier("id", &self.id, 64);
+        p.check(
+            !RESERVED_IDS.contains(&self.id.as_str()),
+            "id",
+            "is a word the API's routes use (`validate`, `preview`): choose another",
+        );
         p.check(!self.name.trim().is_empty(), "name", "must not be empty");
         p.check(
             !self.actions.is_empty(),
@@ -409,5 +418,20 @@ mod tests {
         let deletable: Vec<CampaignStatus> =
             all.into_iter().filter(|s| s.can_be_deleted()).collect();
         assert_eq!(deletable, [Draft]);
+    }
+
+    #[test]
+    fn ids_the_routes_use_are_refused_and_others_kept() {
+        let campaign = |id: &str| -> super::Campaign {
+            serde_json::from_value(serde_json::json!({
+                "id": id, "name": "x", "actions": {"message": {"templates": {"en": "Hi"}}}
+            }))
+            .unwrap()
+        };
+        for reserved in super::RESERVED_IDS {
+            let err = campaign(reserved).validate_alone().unwrap_err();
+            assert_eq!(err.errors[0].field, "id", "{reserved}");
+        }
+        assert_eq!(campaign("previews").validate_alone(), Ok(()));
     }
 }
