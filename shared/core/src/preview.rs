@@ -117,7 +117,7 @@ pub async fn preview<S: ConfigStore + OrderStore>(
         .recent_orders(merchant, orders.min(MAX_ORDERS))
         .await?;
     recent.reverse();
-    let customers = customers_of(store, merchant, &recent).await?;
+    let histories = histories_of(store, merchant, &recent).await?;
     let mut run = Run::new(campaign.id.clone());
     for chunk in recent.chunks(100) {
         let orders: Vec<crate::Order> = chunk
@@ -127,8 +127,17 @@ pub async fn preview<S: ConfigStore + OrderStore>(
         let keys: Vec<_> = orders.iter().map(|o| set.keys(o)).collect();
         let contexts = store.load_many(&keys).await?;
         for (order, ctx) in orders.iter().zip(contexts) {
-            let (profile, history) = &customers[&order.customer.id];
-            let mut before = profile.before(history, order.placed_at, &order.order_id);
+            // The order's own read brought the customer's profile as it is now.
+            let new_customer;
+            let now = match &ctx.profile {
+                Some(profile) => profile,
+                None => {
+                    new_customer = CustomerProfile::new(merchant, &order.customer.id);
+                    &new_customer
+                }
+            };
+            let history = &histories[&order.customer.id];
+            let mut before = now.before(history, order.placed_at, &order.order_id);
             before.touches.extend(run.touches_of(&order.customer.id));
             run.decide(&set, order, &before, ctx);
         }
@@ -136,12 +145,13 @@ pub async fn preview<S: ConfigStore + OrderStore>(
     Ok(run.finish())
 }
 
-/// Each customer's profile as it is now and their history, read concurrently.
-async fn customers_of<S: OrderStore>(
+/// Each customer's history, read concurrently; their profile comes with each order's
+/// read.
+async fn histories_of<S: OrderStore>(
     store: &S,
     merchant: &str,
     orders: &[CustomerOrder],
-) -> Result<HashMap<String, (CustomerProfile, Vec<OrderSummary>)>, StoreError> {
+) -> Result<HashMap<String, Vec<OrderSummary>>, StoreError> {
     // Owned ids: a stream of futures borrowing `&str` items trips the compiler's proof
     // that the handler's future is `Send`.
     let mut ids: Vec<String> = orders.iter().map(|o| o.customer.clone()).collect();
@@ -149,12 +159,8 @@ async fn customers_of<S: OrderStore>(
     ids.dedup();
     futures_util::stream::iter(ids)
         .map(|id| async move {
-            let profile = store
-                .profile(merchant, &id)
-                .await?
-                .unwrap_or_else(|| CustomerProfile::new(merchant, &id));
             let history = store.history(merchant, &id).await?;
-            Ok::<_, StoreError>((id, (profile, history)))
+            Ok::<_, StoreError>((id, history))
         })
         .buffer_unordered(CONCURRENT_READS)
         .try_collect()
@@ -196,7 +202,9 @@ impl Run {
         let mut samples = self.applied_samples;
         samples.extend(self.other_samples);
         samples.truncate(SAMPLES);
-        self.preview.samples = samples;
+        let p = &mut self.preview;
+        p.samples = samples;
+        p.matched = p.applied + p.held_out + p.suppressed.values().sum::<usize>();
         self.preview
     }
 
@@ -250,7 +258,6 @@ impl Run {
                 *p.suppressed.entry(limit.to_string()).or_default() += 1;
             }
         }
-        p.matched = p.applied + p.held_out + p.suppressed.values().sum::<usize>();
         let instruction = &decision.instruction;
         if let Some(result) = instruction.campaigns.iter().find(|c| c.campaign == id)
             && explanation.verdict == Verdict::Applied
