@@ -78,6 +78,24 @@ fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> FieldEr
     }
 }
 
+/// A counting query parameter (a page size, a window in days): `default` when left
+/// out, else between 1 and `max`, or a problem naming the parameter.
+pub fn count_param<T>(name: &str, value: Option<T>, default: T, max: T) -> Result<T, Problem>
+where
+    T: PartialOrd + From<u8> + std::fmt::Display + Copy,
+{
+    let value = value.unwrap_or(default);
+    if value < T::from(1) || value > max {
+        return Err(Problem::field(
+            StatusCode::BAD_REQUEST,
+            "invalid-query",
+            name,
+            format!("must be between 1 and {max}"),
+        ));
+    }
+    Ok(value)
+}
+
 /// Query parameters, refused as a problem naming the parameter at fault (axum's own
 /// `Query` answers in plain text and names none).
 pub struct QueryParams<T>(pub T);

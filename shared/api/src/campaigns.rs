@@ -13,7 +13,7 @@ use packwise_core::campaign::{Campaign, CampaignStatus};
 use packwise_core::ports::Expect;
 use serde::{Deserialize, Serialize};
 
-use crate::body::{JsonBody, PathParam, QueryParams};
+use crate::body::{JsonBody, PathParam, QueryParams, count_param};
 use crate::etag;
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
@@ -146,15 +146,7 @@ pub async fn list<S: ApiStore>(
     Extension(Merchant(merchant)): Extension<Merchant>,
     QueryParams(page): QueryParams<Page>,
 ) -> ApiResult<Json<CampaignPage>> {
-    let limit = page.limit.unwrap_or(PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(Problem::field(
-            StatusCode::BAD_REQUEST,
-            "invalid-query",
-            "limit",
-            format!("must be between 1 and {MAX_PAGE}"),
-        ));
-    }
+    let limit = count_param("limit", page.limit, PAGE, MAX_PAGE)?;
     let mut campaigns = store.campaigns(&merchant).await?;
     campaigns.sort_by(|a, b| a.id.cmp(&b.id));
     // The cursor is the last id of the previous page: pages stay right when campaigns

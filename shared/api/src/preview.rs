@@ -10,7 +10,7 @@ use packwise_core::Campaign;
 use packwise_core::preview::{MAX_ORDERS, Preview, PreviewError, preview};
 use serde::Deserialize;
 
-use crate::body::{JsonBody, PathParam, QueryParams};
+use crate::body::{JsonBody, PathParam, QueryParams, count_param};
 use crate::campaigns::find;
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
@@ -28,16 +28,7 @@ pub struct PreviewQuery {
 }
 
 fn orders(query: &PreviewQuery) -> ApiResult<usize> {
-    let orders = query.orders.unwrap_or(DEFAULT_ORDERS);
-    if !(1..=MAX_ORDERS).contains(&orders) {
-        return Err(Problem::field(
-            StatusCode::BAD_REQUEST,
-            "invalid-query",
-            "orders",
-            format!("must be between 1 and {MAX_ORDERS}"),
-        ));
-    }
-    Ok(orders)
+    count_param("orders", query.orders, DEFAULT_ORDERS, MAX_ORDERS)
 }
 
 async fn run<S: ApiStore>(

@@ -5,13 +5,12 @@
 use std::sync::Arc;
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::{Extension, Json};
 use chrono::{Duration, Utc};
 use packwise_core::campaign_stats::{CampaignStats, MAX_WINDOW_DAYS, campaign_stats};
 use serde::Deserialize;
 
-use crate::body::{PathParam, QueryParams};
+use crate::body::{PathParam, QueryParams, count_param};
 use crate::campaigns::find;
 use crate::problem::{ApiResult, CONTENT_TYPE as PROBLEM, Problem};
 use crate::{ApiStore, Merchant};
@@ -51,15 +50,12 @@ pub async fn get<S: ApiStore>(
     PathParam(id): PathParam<String>,
     QueryParams(query): QueryParams<StatsQuery>,
 ) -> ApiResult<Json<CampaignStats>> {
-    let days = query.window_days.unwrap_or(DEFAULT_WINDOW_DAYS);
-    if !(1..=MAX_WINDOW_DAYS).contains(&days) {
-        return Err(Problem::field(
-            StatusCode::BAD_REQUEST,
-            "invalid-query",
-            "window_days",
-            format!("must be between 1 and {MAX_WINDOW_DAYS}"),
-        ));
-    }
+    let days = count_param(
+        "window_days",
+        query.window_days,
+        DEFAULT_WINDOW_DAYS,
+        MAX_WINDOW_DAYS,
+    )?;
     let campaign = find(&*store, &merchant, &id).await?;
     let window = Duration::days(i64::from(days));
     let stats = campaign_stats(&*store, &merchant, &campaign, window, Utc::now()).await?;
