@@ -17,7 +17,7 @@ use crate::ports::{
     COUPONS_ISSUED, CustomerOrder, HELD_OUT, ISSUED, OrderStore, REDEEMED, SUPPRESSED_PREFIX,
     StoreResult,
 };
-use crate::redemption::from_minor_units;
+use crate::redemption::{from_minor_units, revenue_currency};
 
 /// The most a stats window may span, in days.
 pub const MAX_WINDOW_DAYS: u32 = 365;
@@ -61,7 +61,7 @@ fn from_counters(counters: &BTreeMap<String, u64>) -> CampaignCounts {
     let attributed_revenue = counters
         .iter()
         .filter_map(|(name, units)| {
-            let currency: Currency = name.strip_prefix("revenue.")?.parse().ok()?;
+            let currency = revenue_currency(name)?;
             Some((currency, from_minor_units(*units, currency)))
         })
         .collect();

@@ -79,7 +79,14 @@ pub fn redemptions(order: &Order, found: &[IssuedCoupon]) -> Vec<CouponRedeemed>
 /// The counter a campaign's attributed revenue in `currency` adds up in, in the
 /// currency's minor units (cents), so counters stay integers on every store.
 pub fn revenue_counter(currency: Currency) -> String {
-    format!("revenue.{}", currency.code())
+    format!("{REVENUE_PREFIX}{}", currency.code())
+}
+
+const REVENUE_PREFIX: &str = "revenue.";
+
+/// The currency a counter adds revenue up in, if it is a revenue counter.
+pub fn revenue_currency(counter: &str) -> Option<Currency> {
+    counter.strip_prefix(REVENUE_PREFIX)?.parse().ok()
 }
 
 /// An amount in minor units, as the revenue counter adds it; a negative total counts 0.
