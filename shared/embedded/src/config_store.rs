@@ -151,18 +151,7 @@ impl ConfigStore for SqliteStore {
         if_version: Option<u64>,
     ) -> StoreResult<()> {
         self.write(|tx| {
-            let stored = stored_version(
-                tx,
-                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
-                [merchant, sku],
-                || format!("insert {merchant}/{sku}"),
-            )?;
-            let Some(stored) = stored else {
-                return Err(StoreError::NotFound(format!("insert {sku}")));
-            };
-            if let Some(v) = if_version {
-                next_version(Some(stored), Expect::Version(v), || format!("insert {sku}"))?;
-            }
+            current_insert_version(tx, merchant, sku, if_version)?;
             // The stock rows go with it (foreign key, ON DELETE CASCADE).
             tx.execute(
                 "DELETE FROM inserts WHERE merchant = ?1 AND sku = ?2",
@@ -193,12 +182,7 @@ impl ConfigStore for SqliteStore {
         };
         let doc = encode(&definition, || format!("insert {merchant}/{sku}"))?;
         self.write(|tx| {
-            let stored = stored_version(
-                tx,
-                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
-                [merchant, sku],
-                || format!("insert {merchant}/{sku}"),
-            )?;
+            let stored = insert_version(tx, merchant, sku)?;
             let version = next_version(stored, expect, || format!("insert {sku}"))?;
             tx.execute(
                 "INSERT INTO inserts (merchant, sku, version, doc) VALUES (?1, ?2, ?3, ?4)
@@ -235,19 +219,7 @@ impl ConfigStore for SqliteStore {
         // Read, checked and written in one write transaction: nothing can change the
         // stock between the check and the write.
         self.write(|tx| {
-            let version = stored_version(
-                tx,
-                "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
-                [merchant, sku],
-                || format!("insert {merchant}/{sku}"),
-            )?
-            .ok_or_else(|| StoreError::NotFound(format!("insert {sku}")))?;
-            if let Some(expected) = if_version.filter(|v| *v != version) {
-                return Err(StoreError::VersionConflict {
-                    what: format!("insert {sku}"),
-                    expected: Some(expected),
-                });
-            }
+            current_insert_version(tx, merchant, sku, if_version)?;
             let on_hand: i64 = tx
                 .query_row(
                     "SELECT units FROM insert_stock WHERE merchant = ?1 AND sku = ?2 AND centre = ?3",
@@ -330,6 +302,35 @@ fn read_inserts(
 
 /// The version of a record, `None` when there is none, read by `query` inside the write
 /// transaction that replaces it, so nothing can change it in between.
+/// The stored version of an insert, `None` when there is no such insert.
+fn insert_version(tx: &Transaction<'_>, merchant: &str, sku: &str) -> StoreResult<Option<u64>> {
+    stored_version(
+        tx,
+        "SELECT version FROM inserts WHERE merchant = ?1 AND sku = ?2",
+        [merchant, sku],
+        || format!("insert {merchant}/{sku}"),
+    )
+}
+
+/// The version of an insert a change needs to exist (`NotFound` otherwise) and, when
+/// the caller names one, to be at `if_version` (`VersionConflict` otherwise).
+fn current_insert_version(
+    tx: &Transaction<'_>,
+    merchant: &str,
+    sku: &str,
+    if_version: Option<u64>,
+) -> StoreResult<u64> {
+    let version = insert_version(tx, merchant, sku)?
+        .ok_or_else(|| StoreError::NotFound(format!("insert {sku}")))?;
+    if let Some(expected) = if_version.filter(|v| *v != version) {
+        return Err(StoreError::VersionConflict {
+            what: format!("insert {sku}"),
+            expected: Some(expected),
+        });
+    }
+    Ok(version)
+}
+
 fn stored_version(
     tx: &Transaction<'_>,
     query: &str,
