@@ -570,18 +570,7 @@ fn first_header(flow: &Flow<'_>) -> Block {
         text_y,
         code_w,
     );
-    let height = y.max(text_y + text_h) + 3.0;
-    items.push(Item::Fill {
-        x: 0.0,
-        y: height,
-        w,
-        h: 1.2,
-    });
-    Block {
-        height: height + 1.2 + m.gap * 0.5,
-        items,
-        ..Block::default()
-    }
+    ruled(items, y.max(text_y + text_h) + 3.0, w, m)
 }
 
 /// The header of the pages after the first: the merchant, and the order at the right.
@@ -608,7 +597,11 @@ fn next_header(flow: &Flow<'_>) -> Block {
         0.0,
         order_w,
     );
-    let height = lh.max(rh) + 3.0;
+    ruled(items, lh.max(rh) + 3.0, w, m)
+}
+
+/// A page header's items closed by a rule across the page at `height`.
+fn ruled(mut items: Vec<Item>, height: f32, w: f32, m: Metrics) -> Block {
     items.push(Item::Fill {
         x: 0.0,
         y: height,
