@@ -246,19 +246,6 @@ impl SecondPass {
     }
 }
 
-/// Both passes over orders held in memory.
-pub fn lift(window: Duration, as_of: DateTime<Utc>, orders: &[LiftOrder<'_>]) -> Lift {
-    let mut counter = LiftCounter::new(window, as_of);
-    for order in orders {
-        counter.add(order);
-    }
-    let mut pass = counter.second_pass();
-    for order in orders {
-        pass.add(order);
-    }
-    pass.finish()
-}
-
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Counts {
     customers: u64,
@@ -353,6 +340,19 @@ mod tests {
     use rand::seq::SliceRandom;
     use rand::{Rng, SeedableRng};
     use rand_chacha::ChaCha8Rng;
+
+    /// Both passes over orders held in memory.
+    fn lift(window: Duration, as_of: DateTime<Utc>, orders: &[LiftOrder<'_>]) -> Lift {
+        let mut counter = LiftCounter::new(window, as_of);
+        for order in orders {
+            counter.add(order);
+        }
+        let mut pass = counter.second_pass();
+        for order in orders {
+            pass.add(order);
+        }
+        pass.finish()
+    }
 
     /// `got` rounds to `want` at four decimals, as the published tables print them.
     fn close(got: f64, want: f64) {

@@ -138,7 +138,9 @@ pub async fn preview<S: ConfigStore + OrderStore>(
             };
             let history = &histories[&order.customer.id];
             let mut before = now.before(history, order.placed_at, &order.order_id);
-            before.touches.extend(run.touches_of(&order.customer.id));
+            before
+                .touches
+                .extend_from_slice(run.touches_of(&order.customer.id));
             run.decide(&set, order, &before, ctx);
         }
     }
@@ -208,8 +210,8 @@ impl Run {
         self.preview
     }
 
-    fn touches_of(&self, customer: &str) -> Vec<Touch> {
-        self.touches.get(customer).cloned().unwrap_or_default()
+    fn touches_of(&self, customer: &str) -> &[Touch] {
+        self.touches.get(customer).map_or(&[], Vec::as_slice)
     }
 
     fn decide(
