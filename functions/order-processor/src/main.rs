@@ -28,7 +28,8 @@ async fn main() -> Result<(), Error> {
             tracing::warn!(error = %e, "warming the DynamoDB connection failed");
         }
     });
-    let processor = Processor::new(store, sink, Duration::from_secs(ttl));
+    let processor = Processor::new(store, sink, Duration::from_secs(ttl))
+        .with_slips(std::sync::Arc::new(packwise_slips::Slips::new()));
     let processor = &processor;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
         let report = handle_order_messages(processor, &event.payload, lanes).await;

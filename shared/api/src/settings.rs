@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use packwise_core::MerchantSettings;
 use packwise_core::settings::SettingsUpdate;
+use packwise_core::validation::Invalid;
 
 use crate::body::JsonBody;
 use crate::etag;
@@ -78,9 +79,18 @@ pub async fn replace<S: ApiStore>(
         &format_args!("the settings of merchant `{merchant}`"),
         stored.as_ref().map(|s| s.version),
     )?;
+    // The template is checked beside the other fields, so that every problem is
+    // reported at once.
+    let template = packwise_slips::template_problems(&update.slip);
     let mut settings = update
         .resolve(&merchant, stored.as_ref())
-        .map_err(Problem::invalid)?;
+        .map_err(|mut invalid| {
+            invalid.errors.extend(template.iter().cloned());
+            Problem::invalid(invalid)
+        })?;
+    if !template.is_empty() {
+        return Err(Problem::invalid(Invalid { errors: template }));
+    }
     settings.version = store.put_settings(&settings, expect).await?;
     Ok(etag::with_etag(
         StatusCode::OK,

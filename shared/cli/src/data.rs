@@ -45,5 +45,6 @@ pub fn open_at(root: &Path) -> anyhow::Result<LocalProcessor> {
     let sink = FileSink::new(dir.output());
     // One process owns the store, and campaign commands run before or after a batch, so
     // a long cache is safe here; the Lambda uses a short one.
-    Ok(Processor::new(store, sink, Duration::from_secs(3600)))
+    Ok(Processor::new(store, sink, Duration::from_secs(3600))
+        .with_slips(std::sync::Arc::new(packwise_slips::Slips::new())))
 }

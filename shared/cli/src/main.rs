@@ -444,9 +444,16 @@ async fn merchant(data: &DataDir, cmd: MerchantCommand) -> anyhow::Result<ExitCo
         }
         MerchantCommand::Set { file } => {
             let settings: MerchantSettings = documents::read_one(&file)?;
-            settings
+            let mut problems = settings
                 .validate()
-                .with_context(|| format!("{} is not valid", file.display()))?;
+                .err()
+                .map(|i| i.errors)
+                .unwrap_or_default();
+            problems.extend(packwise_slips::template_problems(&settings.slip));
+            if !problems.is_empty() {
+                let invalid = packwise_core::validation::Invalid { errors: problems };
+                bail!("{} is not valid: {invalid}", file.display());
+            }
             store.put_settings(&settings, Expect::Any).await?;
             println!("merchant {} saved", settings.merchant);
         }

@@ -306,9 +306,15 @@ fn demo_processes_a_day_into_instructions_and_can_run_again() {
             "only the demo day under {}",
             centre.display()
         );
-        for file in std::fs::read_dir(&day).unwrap() {
-            let file = file.unwrap().path();
-            let doc: Value = serde_json::from_slice(&std::fs::read(&file).unwrap())
+        let written: Vec<PathBuf> = std::fs::read_dir(&day)
+            .unwrap()
+            .map(|f| f.unwrap().path())
+            .collect();
+        for file in written
+            .iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        {
+            let doc: Value = serde_json::from_slice(&std::fs::read(file).unwrap())
                 .unwrap_or_else(|e| panic!("{} is not JSON: {e}", file.display()));
             assert_eq!(doc["schema"], "packwise.pickpack/v1", "{}", file.display());
             assert_eq!(doc["merchant"], "demo-shop");
@@ -317,6 +323,21 @@ fn demo_processes_a_day_into_instructions_and_can_run_again() {
                 doc["order_id"].as_str().map(|id| format!("{id}.json")),
                 file.file_name().unwrap().to_str().map(String::from)
             );
+            // Each instruction names its slip, written beside it on the demo's 4x6 labels.
+            let stem = file.with_extension("");
+            for (field, extension) in [("pdf", "slip.pdf"), ("html", "slip.html")] {
+                let slip = stem.with_extension(extension);
+                assert!(slip.is_file(), "no slip at {}", slip.display());
+                assert!(
+                    slip.to_str()
+                        .unwrap()
+                        .ends_with(doc["slip"][field].as_str().unwrap()),
+                    "{} names {}",
+                    file.display(),
+                    doc["slip"][field]
+                );
+            }
+            assert_eq!(doc["slip"]["paper"], "4x6");
             instructions += 1;
         }
     }
@@ -343,8 +364,8 @@ fn demo_processes_a_day_into_instructions_and_can_run_again() {
     );
     assert_eq!(
         files_under(&demo.join("out")).len(),
-        60,
-        "explain wrote nothing"
+        3 * 60,
+        "explain wrote nothing: an instruction and its slip (PDF, HTML) per order"
     );
 
     let first = files_under(&demo.join("out"));
@@ -403,9 +424,24 @@ fn process_reports_each_bad_line_and_replays_the_good_order_unchanged() {
     assert_eq!(doc["order_id"], "A-1");
     assert_eq!(doc["inserts"][0]["sku"], "CARD-WELCOME");
     let written = files_under(&sb.data().join("out"));
-    assert_eq!(written.len(), 1, "only the good order: {written:?}");
+    let names: Vec<String> = written.keys().map(|p| p.display().to_string()).collect();
+    assert_eq!(
+        names,
+        [
+            "pickpack/acme/BER1/2026-03-10/A-1.json",
+            "pickpack/acme/BER1/2026-03-10/A-1.slip.html",
+            "pickpack/acme/BER1/2026-03-10/A-1.slip.pdf",
+        ],
+        "only the good order's instruction and slip"
+    );
+    assert!(written.values().nth(2).unwrap().starts_with(b"%PDF-"));
     assert_eq!(sb.issued("acme", "welcome"), 1);
 
+    // As after a crash between the commit and the writes: the replay writes them again.
+    let out_dir = sb.data().join("out");
+    for name in written.keys() {
+        std::fs::remove_file(out_dir.join(name)).unwrap();
+    }
     let again = sb.expect(1, &["process", &file]);
     assert_eq!(again.stderr, out.stderr, "the same lines fail the same way");
     assert!(
@@ -414,6 +450,11 @@ fn process_reports_each_bad_line_and_replays_the_good_order_unchanged() {
             .starts_with("0 processed, 1 already done before, 2 failed in "),
         "{}",
         again.stdout
+    );
+    assert_eq!(
+        files_under(&sb.data().join("out")),
+        written,
+        "a replay writes the same instruction and slip, byte for byte"
     );
     assert_eq!(std::fs::read(&instruction).unwrap(), bytes);
     // A replay hands out no second card.

@@ -53,6 +53,12 @@ pub fn settings(merchant: &str) -> MerchantSettings {
         "default_locale": "en",
         "default_currency": "EUR",
         "coupon_secret": "a secret of at least sixteen characters",
+        "slip": {
+            "paper": "letter",
+            "product_url_template": format!("https://{merchant}.example/p/{{sku}}"),
+            "returns": "Return within 30 days.\nLabel in the box.",
+            "html_template": "<html><body>{{ order_id }}</body></html>",
+        },
     }))
     .expect("sample settings")
 }

@@ -296,6 +296,7 @@ pub fn decide(input: &DecisionInput<'_>) -> Decision {
         message,
         packaging: parcel.packaging,
         campaigns: results,
+        slip: None,
     };
     Decision {
         instruction,

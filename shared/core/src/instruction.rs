@@ -36,6 +36,10 @@ pub struct PickPackInstruction {
     pub packaging: Option<PackagingChoice>,
     /// Every campaign whose condition matched: applied, held out or suppressed, and why.
     pub campaigns: Vec<CampaignResult>,
+    /// The packing slip written beside this instruction (before it), and what the slip
+    /// prints beyond the order. Absent where no slip is written, as in an explanation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slip: Option<crate::slip::SlipDocuments>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -24,6 +24,7 @@ pub mod samples;
 pub mod schema;
 pub mod settings;
 pub mod similar;
+pub mod slip;
 pub mod stock_report;
 pub mod targeting;
 pub mod validation;

@@ -10,6 +10,7 @@ use crate::instruction::PickPackInstruction;
 use crate::order::Order;
 use crate::ports::*;
 use crate::profile::CustomerProfile;
+use crate::slip::{self, RenderedSlip, SlipDocuments, SlipFailure, SlipRenderer};
 use crate::validation::Invalid;
 
 pub const JSON: &str = "application/json";
@@ -27,6 +28,8 @@ pub enum ProcessError {
     Store(#[from] StoreError),
     #[error("order {0} kept conflicting with concurrent orders after {MAX_ATTEMPTS} attempts")]
     Contention(String),
+    #[error(transparent)]
+    Slip(#[from] SlipFailure),
 }
 
 impl ProcessError {
@@ -34,6 +37,8 @@ impl ProcessError {
     pub fn is_retryable(&self) -> bool {
         match self {
             ProcessError::Invalid(_) | ProcessError::UnknownMerchant(_) => false,
+            // The same instruction renders the same way on every attempt.
+            ProcessError::Slip(_) => false,
             ProcessError::Store(e) => e.is_retryable(),
             ProcessError::Contention(_) => true,
         }
@@ -59,6 +64,17 @@ pub struct Processor<S, K> {
     pub sink: K,
     ttl: Duration,
     cache: Mutex<HashMap<String, Cached>>,
+    slips: Option<Arc<dyn SlipRenderer>>,
+}
+
+/// An order decided in a round, waiting for its commit.
+struct Decided {
+    index: usize,
+    set: Arc<CampaignSet>,
+    key: String,
+    bytes: Vec<u8>,
+    instruction: PickPackInstruction,
+    slip: Option<RenderedSlip>,
 }
 
 impl<S, K> Processor<S, K>
@@ -73,7 +89,15 @@ where
             sink,
             ttl,
             cache: Mutex::new(HashMap::new()),
+            slips: None,
         }
+    }
+
+    /// Writes a packing slip beside every instruction, named in the instruction, and
+    /// refuses an order whose slip cannot be printed before anything is committed.
+    pub fn with_slips(mut self, slips: Arc<dyn SlipRenderer>) -> Self {
+        self.slips = Some(slips);
+        self
     }
 
     /// The merchant's compiled campaigns, from the cache while fresh.
@@ -218,7 +242,7 @@ where
         for ((i, set), mut ctx) in todo.into_iter().zip(contexts) {
             let order = &orders[i];
             if let Some(done) = ctx.processed {
-                results[i] = Some(self.replay(done).await);
+                results[i] = Some(self.replay(done, &set).await);
                 continue;
             }
             let merchant = order.merchant.as_str();
@@ -231,13 +255,20 @@ where
             for (sku, units) in ctx.stock.iter_mut() {
                 *units -= taken_here.get(sku).copied().unwrap_or(0);
             }
-            let decision = decide_for(order, &set, &ctx, false);
+            let mut decision = decide_for(order, &set, &ctx, false);
             let key = instruction_key(
                 &order.merchant,
                 &order.fulfillment_centre,
                 order.placed_at,
                 &order.order_id,
             );
+            let slip = match self.slip_for(&key, &set, &mut decision.instruction) {
+                Ok(slip) => slip,
+                Err(e) => {
+                    results[i] = Some(Err(e.into()));
+                    continue;
+                }
+            };
             let bytes = decision.instruction.to_bytes();
             for campaign in &decision.effects.applied {
                 *issued_here.entry(campaign.clone()).or_default() += 1;
@@ -246,13 +277,20 @@ where
                 *taken_here.entry(sku.clone()).or_default() += 1;
             }
             commits.push(commit_for(order, &ctx, &set, &decision, &key, &bytes));
-            decided.push((i, set, key, bytes, decision.instruction));
+            decided.push(Decided {
+                index: i,
+                set,
+                key,
+                bytes,
+                instruction: decision.instruction,
+                slip,
+            });
         }
         let outcomes = match self.store.commit_many(&commits).await {
             Ok(outcomes) => outcomes,
             Err(e) => {
-                for (i, ..) in &decided {
-                    results[*i] = Some(Err(e.clone().into()));
+                for d in &decided {
+                    results[d.index] = Some(Err(e.clone().into()));
                 }
                 return Vec::new();
             }
@@ -260,44 +298,115 @@ where
         let mut again = Vec::new();
         let mut written = Vec::new();
         let mut outcomes = outcomes.into_iter();
-        for (i, set, key, bytes, instruction) in decided {
+        for d in decided {
+            let i = d.index;
             match outcomes.next() {
-                Some(CommitOutcome::Committed) => written.push((i, key, bytes, instruction)),
+                Some(CommitOutcome::Committed) => written.push(d),
                 Some(CommitOutcome::AlreadyProcessed(done)) => {
-                    results[i] = Some(self.replay(done).await)
+                    results[i] = Some(self.replay(done, &d.set).await)
                 }
                 // Lost a race for a budget unit or stock (or not attempted after such a
                 // loss): decide again with fresh counters, in the same order.
                 Some(CommitOutcome::Conflict(reason)) => {
                     tracing::debug!(order = %orders[i].order_id, %reason, "commit conflict; deciding again");
-                    again.push((i, set))
+                    again.push((i, d.set))
                 }
-                None => again.push((i, set)),
+                None => again.push((i, d.set)),
             }
         }
         // The round's objects are written together: a sink may write them in parallel.
-        let puts = written
-            .iter()
-            .map(|(_, key, bytes, _)| self.sink.put(key, JSON, bytes));
-        let put_results = futures_util::future::join_all(puts).await;
-        for ((i, key, bytes, instruction), put) in written.into_iter().zip(put_results) {
-            results[i] = Some(put.map_err(Into::into).map(|()| Processed {
-                key,
-                bytes,
-                instruction,
+        let writes = written.iter().map(|d| {
+            self.write_objects(
+                &d.key,
+                &d.bytes,
+                d.instruction.slip.as_ref(),
+                d.slip.as_ref(),
+            )
+        });
+        let put_results = futures_util::future::join_all(writes).await;
+        for (d, put) in written.into_iter().zip(put_results) {
+            results[d.index] = Some(put.map_err(Into::into).map(|()| Processed {
+                key: d.key,
+                bytes: d.bytes,
+                instruction: d.instruction,
                 replayed: false,
             }));
         }
         again
     }
 
-    async fn replay(&self, done: ProcessedOrder) -> Result<Processed, ProcessError> {
+    /// Names the slip in the instruction and renders it, where slips are written.
+    fn slip_for(
+        &self,
+        key: &str,
+        set: &CampaignSet,
+        instruction: &mut PickPackInstruction,
+    ) -> Result<Option<RenderedSlip>, SlipFailure> {
+        let Some(slips) = &self.slips else {
+            return Ok(None);
+        };
+        let settings = &set.settings;
+        instruction.slip = Some(SlipDocuments::for_instruction(
+            key,
+            &settings.name,
+            &settings.slip,
+        ));
+        slips
+            .render(
+                &settings.merchant,
+                instruction,
+                settings.slip.html_template.as_deref(),
+            )
+            .map(Some)
+    }
+
+    /// The slip first, then the instruction: a centre that sees an instruction finds
+    /// the slip it names.
+    async fn write_objects(
+        &self,
+        key: &str,
+        bytes: &[u8],
+        names: Option<&SlipDocuments>,
+        slip: Option<&RenderedSlip>,
+    ) -> StoreResult<()> {
+        if let (Some(names), Some(slip)) = (names, slip) {
+            futures_util::future::try_join(
+                self.sink.put(&names.pdf, slip::PDF, &slip.pdf),
+                self.sink.put(&names.html, slip::HTML, &slip.html),
+            )
+            .await?;
+        }
+        self.sink.put(key, JSON, bytes).await
+    }
+
+    /// Writes the stored instruction again, and its slip rendered from it: the same
+    /// bytes as the first time (the HTML with the merchant's current template).
+    async fn replay(
+        &self,
+        done: ProcessedOrder,
+        set: &CampaignSet,
+    ) -> Result<Processed, ProcessError> {
         let bytes = done.instruction.into_bytes();
-        self.sink.put(&done.instruction_key, JSON, &bytes).await?;
-        let instruction = serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
-            key: done.instruction_key.clone(),
-            reason: e.to_string(),
-        })?;
+        let instruction: PickPackInstruction =
+            serde_json::from_slice(&bytes).map_err(|e| StoreError::Corrupt {
+                key: done.instruction_key.clone(),
+                reason: e.to_string(),
+            })?;
+        let slip = match (&self.slips, &instruction.slip) {
+            (Some(slips), Some(_)) => Some(slips.render(
+                &set.settings.merchant,
+                &instruction,
+                set.settings.slip.html_template.as_deref(),
+            )?),
+            _ => None,
+        };
+        self.write_objects(
+            &done.instruction_key,
+            &bytes,
+            instruction.slip.as_ref(),
+            slip.as_ref(),
+        )
+        .await?;
         Ok(Processed {
             key: done.instruction_key,
             bytes,

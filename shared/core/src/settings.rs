@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use crate::money::{Currency, DecimalString};
 use crate::order::Channel;
+use crate::slip::SlipSettings;
 use crate::validation::{Invalid, Problems};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ToSchema)]
@@ -39,6 +40,10 @@ pub struct MerchantSettings {
     /// Products out of stock right now: not suggested until they are back.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub out_of_stock: Vec<String>,
+    /// Packing slips: paper, product addresses for the suggestions' QR codes, return
+    /// information and an optional HTML template.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub slip: SlipSettings,
     /// Bumped by every change: the API's entity tag. The store numbers it; a value sent
     /// is ignored.
     #[serde(default)]
@@ -77,6 +82,8 @@ pub struct SettingsUpdate {
     pub not_recommendable: Vec<String>,
     #[serde(default)]
     pub out_of_stock: Vec<String>,
+    #[serde(default)]
+    pub slip: SlipSettings,
     /// Accepted so that settings read can be sent back as they are, and ignored: the
     /// store numbers versions, and a conditional replace names the one it read in
     /// `If-Match`.
@@ -126,6 +133,7 @@ impl SettingsUpdate {
             free_shipping_threshold: self.free_shipping_threshold,
             not_recommendable: self.not_recommendable,
             out_of_stock: self.out_of_stock,
+            slip: self.slip,
             version: stored.map_or(0, |s| s.version),
         };
         if let Err(invalid) = settings.validate() {
@@ -138,6 +146,10 @@ impl SettingsUpdate {
         }
         p.finish().map(|()| settings)
     }
+}
+
+fn is_default(slip: &SlipSettings) -> bool {
+    *slip == SlipSettings::default()
 }
 
 fn default_max_inserts() -> u32 {
@@ -178,6 +190,7 @@ impl MerchantSettings {
                 p.identifier(&format!("{field}[{i}]"), sku, crate::order::MAX_ID);
             }
         }
+        self.slip.check(&mut p);
         if let Some(t) = self.free_shipping_threshold {
             p.check(
                 t > Decimal::ZERO,
@@ -210,6 +223,8 @@ mod tests {
             "free_shipping_threshold": "40", "max_inserts_per_package": 2,
             "max_insert_weight_grams": 100, "forbidden_insert_channels": ["ebay"],
             "not_recommendable": ["GIFTCARD-50"], "out_of_stock": ["TEA-MATCHA"],
+            "slip": {"paper": "a4", "product_url_template": "https://tea.example/p/{sku}",
+                     "returns": "30 days, free.\nteashop.example/returns"},
             "version": 4
         }))
         .unwrap()

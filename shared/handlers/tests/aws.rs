@@ -3,12 +3,14 @@
 
 mod support;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, S3Sink, create_table};
 use packwise_core::ports::OrderStore;
 use packwise_core::process::Processor;
+use packwise_slips::Slips;
 use support::Objects;
 
 struct Bucket {
@@ -47,7 +49,8 @@ async fn shop(counter: &RequestCounter) -> (Processor<DynamoStore, S3Sink>, Buck
         store,
         S3Sink::new(s3.clone(), &bucket),
         Duration::from_secs(60),
-    );
+    )
+    .with_slips(Arc::new(Slips::new()));
     (
         processor,
         Bucket {
@@ -81,8 +84,8 @@ async fn the_rebuild_covers_every_merchant() {
 }
 
 /// The design's promise, counted: a batch of ten orders from ten customers is one
-/// BatchGetItem, one transaction per order and one PutObject per order, once the
-/// merchant's campaigns are cached.
+/// BatchGetItem, one transaction per order and three PutObjects per order (the
+/// instruction, its slip as PDF and as HTML), once the merchant's campaigns are cached.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_costs_one_read_round_trip_and_one_write_per_order() {
     let counter = RequestCounter::new();
@@ -107,8 +110,8 @@ async fn a_batch_costs_one_read_round_trip_and_one_write_per_order() {
         "{:?}",
         counter.snapshot()
     );
-    assert_eq!(counter.count("PutObject"), 9, "{:?}", counter.snapshot());
-    assert_eq!(counter.total(), 19, "{:?}", counter.snapshot());
+    assert_eq!(counter.count("PutObject"), 27, "{:?}", counter.snapshot());
+    assert_eq!(counter.total(), 37, "{:?}", counter.snapshot());
 }
 
 /// The instruction cannot be written after the commit (here: its bucket is missing). The
@@ -124,7 +127,8 @@ async fn an_object_not_written_after_the_commit_is_written_on_redelivery() {
         store,
         S3Sink::new(s3.clone(), &bucket),
         Duration::from_secs(60),
-    );
+    )
+    .with_slips(Arc::new(Slips::new()));
     let order = support::distinct_customers(1).remove(0);
     let event = support::sqs_event(&support::messages(std::slice::from_ref(&order)));
 
@@ -150,17 +154,32 @@ async fn an_object_not_written_after_the_commit_is_written_on_redelivery() {
         (1, 1, 0)
     );
     let written = Bucket {
-        client: s3,
-        name: bucket,
+        client: s3.clone(),
+        name: bucket.clone(),
     }
     .get(&committed.instruction_key)
     .await
     .expect("written on redelivery");
     assert_eq!(written, committed.instruction.as_bytes());
+    let instruction: packwise_core::PickPackInstruction = serde_json::from_slice(&written).unwrap();
+    let slip = instruction.slip.expect("the instruction names its slip");
+    for (key, content_type) in [
+        (&slip.pdf, "application/pdf"),
+        (&slip.html, "text/html; charset=utf-8"),
+    ] {
+        let head = s3
+            .head_object()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("no slip at {key}: {e}"));
+        assert_eq!(head.content_type(), Some(content_type), "{key}");
+    }
 }
 
 /// The issue's load-bearing scenario: 200 orders in SQS batches of ten, a poison message
-/// in the middle of one batch. Every good order ends as its object in S3, only the poison
+/// in the middle of one batch. Every good order ends as its objects in S3, only the poison
 /// message is reported, and replaying every batch changes no object and issues no second
 /// coupon or budget unit.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -186,12 +205,23 @@ async fn two_hundred_orders_a_poison_message_and_a_full_replay() {
     }
     assert_eq!(failed, ["msg-poison"]);
     let keys = object_keys(&objects).await;
-    assert_eq!(keys.len(), 200, "one object per order");
+    assert_eq!(
+        keys.len(),
+        3 * 200,
+        "an instruction and its slip (PDF, HTML) per order"
+    );
     let mut before = Vec::new();
     for key in &keys {
         before.push(objects.get(key).await.unwrap());
     }
-    let coupons = issued_coupons(&processor, &before).await;
+    let instructions: Vec<Vec<u8>> = keys
+        .iter()
+        .zip(&before)
+        .filter(|(key, _)| key.ends_with(".json"))
+        .map(|(_, bytes)| bytes.clone())
+        .collect();
+    assert_eq!(instructions.len(), 200);
+    let coupons = issued_coupons(&processor, &instructions).await;
     assert!(!coupons.is_empty(), "the demo campaigns issue coupons");
     let counted = support::counters(&processor).await;
     counter.reset();
@@ -211,7 +241,7 @@ async fn two_hundred_orders_a_poison_message_and_a_full_replay() {
     for (key, bytes) in keys.iter().zip(&before) {
         assert_eq!(&objects.get(key).await.unwrap(), bytes, "{key} changed");
     }
-    assert_eq!(issued_coupons(&processor, &before).await, coupons);
+    assert_eq!(issued_coupons(&processor, &instructions).await, coupons);
     assert_eq!(support::counters(&processor).await, counted);
 }
 

@@ -3,10 +3,12 @@
 mod support;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use packwise_core::process::Processor;
 use packwise_embedded::{FileSink, SqliteStore};
+use packwise_slips::Slips;
 use support::Objects;
 
 struct Dir(PathBuf);
@@ -22,7 +24,8 @@ async fn shop() -> (Processor<SqliteStore, FileSink>, Dir, tempfile::TempDir) {
     let store = SqliteStore::open(&dir.path().join("packwise.db")).unwrap();
     packwise_synth::demo::install(&store).await.unwrap();
     let out = dir.path().join("out");
-    let processor = Processor::new(store, FileSink::new(&out), Duration::from_secs(60));
+    let processor = Processor::new(store, FileSink::new(&out), Duration::from_secs(60))
+        .with_slips(Arc::new(Slips::new()));
     (processor, Dir(out), dir)
 }
 

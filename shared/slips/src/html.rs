@@ -11,6 +11,9 @@ use std::sync::OnceLock;
 use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior, context};
 
+use packwise_core::slip::{MAX_TEMPLATE_BYTES, SlipSettings};
+use packwise_core::validation::FieldError;
+
 use crate::barcode::Code128;
 use crate::view::{QrModules, SlipView};
 use crate::{PaperSize, SlipError, SlipInput, sample};
@@ -84,7 +87,7 @@ impl HtmlTemplate {
                     title => r.title,
                     reason => r.reason,
                     url => r.url,
-                    qr_svg => Value::from_safe_string(qr_svg(&r.qr)),
+                    qr_svg => Value::from_safe_string(r.qr.as_ref().map(qr_svg).unwrap_or_default()),
                 }
             })
             .collect();
@@ -94,6 +97,28 @@ impl HtmlTemplate {
             ..Value::from_serialize(view)
         };
         Ok(self.env.get_template(NAME)?.render(ctx)?)
+    }
+}
+
+/// What is wrong with a merchant's slip template, as a settings problem: whether it
+/// renders the sample slip. Nothing when there is none, or when it is too long to try
+/// (the settings' own check says so).
+pub fn template_problems(slip: &SlipSettings) -> Vec<FieldError> {
+    let Some(source) = &slip.html_template else {
+        return Vec::new();
+    };
+    if source.len() > MAX_TEMPLATE_BYTES {
+        return Vec::new();
+    }
+    match HtmlTemplate::parse(source) {
+        Ok(_) => Vec::new(),
+        Err(e) => vec![FieldError {
+            field: "slip.html_template".into(),
+            message: match e.line {
+                Some(line) => format!("line {line}: {}", e.message),
+                None => e.message,
+            },
+        }],
     }
 }
 

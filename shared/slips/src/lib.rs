@@ -20,30 +20,29 @@ pub mod html;
 pub mod i18n;
 mod layout;
 pub mod pdf;
+mod renderer;
 pub mod sample;
 pub mod view;
 
 use packwise_core::instruction::PickPackInstruction;
 
-pub use html::HtmlTemplate;
+pub use html::{HtmlTemplate, template_problems};
 pub use i18n::{Lang, Localizer, negotiate};
+pub use renderer::Slips;
 pub use view::SlipView;
 
-/// The paper a slip is printed on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaperSize {
-    /// 4 × 6 in, the label of thermal printers.
-    FourBySix,
-    A4,
-    Letter,
+pub use packwise_core::slip::PaperSize;
+
+/// The paper's measures, as the PDF and the print CSS need them.
+pub trait PaperMeasures {
+    /// Width and height in PDF points (1/72 in).
+    fn points(self) -> (f32, f32);
+    /// The CSS `@page` size.
+    fn css(self) -> &'static str;
 }
 
-impl PaperSize {
-    pub const ALL: [PaperSize; 3] = [PaperSize::FourBySix, PaperSize::A4, PaperSize::Letter];
-
-    /// Width and height in PDF points (1/72 in).
-    pub fn points(self) -> (f32, f32) {
+impl PaperMeasures for PaperSize {
+    fn points(self) -> (f32, f32) {
         match self {
             PaperSize::FourBySix => (288.0, 432.0),
             PaperSize::A4 => (595.276, 841.89),
@@ -51,19 +50,10 @@ impl PaperSize {
         }
     }
 
-    /// The CSS `@page` size.
-    pub fn css(self) -> &'static str {
+    fn css(self) -> &'static str {
         match self {
             PaperSize::FourBySix => "4in 6in",
             PaperSize::A4 => "A4",
-            PaperSize::Letter => "letter",
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            PaperSize::FourBySix => "4x6",
-            PaperSize::A4 => "a4",
             PaperSize::Letter => "letter",
         }
     }
@@ -78,7 +68,8 @@ pub struct SlipInput<'a> {
     pub paper: PaperSize,
     /// The address of a recommended product, `{sku}` standing for its SKU (URL-encoded),
     /// such as `https://shop.example/p/{sku}`; encoded in each recommendation's QR code.
-    pub product_url_template: &'a str,
+    /// Without it suggestions have no code.
+    pub product_url_template: Option<&'a str>,
     /// How to return goods: free text, lines separated by `\n`.
     pub returns: &'a str,
     /// The merchant's own HTML template, checked when it was loaded; `None` for the default.
@@ -98,10 +89,26 @@ impl<'a> SlipInput<'a> {
             instruction,
             merchant_name,
             paper,
-            product_url_template,
+            product_url_template: Some(product_url_template),
             returns,
             html_template: None,
         }
+    }
+
+    /// The slip the instruction names in its `slip`; `None` if it names none.
+    pub fn of(
+        instruction: &'a PickPackInstruction,
+        html_template: Option<&'a HtmlTemplate>,
+    ) -> Option<Self> {
+        let slip = instruction.slip.as_ref()?;
+        Some(SlipInput {
+            instruction,
+            merchant_name: &slip.merchant_name,
+            paper: slip.paper,
+            product_url_template: slip.product_url_template.as_deref(),
+            returns: slip.returns.as_deref().unwrap_or_default(),
+            html_template,
+        })
     }
 }
 
@@ -128,4 +135,13 @@ pub fn render_pdf(input: &SlipInput<'_>) -> Result<Vec<u8>, SlipError> {
 pub fn render_html(input: &SlipInput<'_>) -> Result<String, SlipError> {
     let view = SlipView::build(input)?;
     html::render(&view, input.html_template)
+}
+
+/// The slip as a PDF and as HTML, from one view.
+pub fn render_both(input: &SlipInput<'_>) -> Result<(Vec<u8>, String), SlipError> {
+    let view = SlipView::build(input)?;
+    Ok((
+        pdf::render(&view, input.paper)?,
+        html::render(&view, input.html_template)?,
+    ))
 }

@@ -20,7 +20,7 @@ use krilla::{Document, SerializeSettings};
 
 use crate::layout::{Fonts, Style, wrap};
 use crate::view::SlipView;
-use crate::{PaperSize, SlipError};
+use crate::{PaperMeasures, PaperSize, SlipError};
 
 /// Sizes of one paper, in points.
 #[derive(Clone, Copy, Debug)]
@@ -475,25 +475,31 @@ impl Flow<'_> {
         self.heading(self.view.label("recs-heading"));
         // Two side by side: a QR code is taller than its few lines of text.
         let column = (self.width() - m.gap) / 2.0;
-        let w = column - m.qr - m.gap * 0.5;
         let recs = &self.view.recommendations;
         for row in (0..recs.len()).step_by(2) {
             let mut items = vec![];
-            let mut height: f32 = m.qr;
+            let mut height: f32 = 0.0;
             for (index, rec) in recs.iter().enumerate().skip(row).take(2) {
                 let left = (index - row) as f32 * (column + m.gap);
-                let x = left + m.qr + m.gap * 0.5;
-                // Text starts at the QR code's quiet zone, so it lines up with the code.
-                let mut y = m.qr * 0.1;
+                let (x, w, mut y) = if rec.qr.is_some() {
+                    items.push(Item::Qr {
+                        x: left,
+                        y: 0.0,
+                        size: m.qr,
+                        index,
+                    });
+                    height = height.max(m.qr);
+                    // Text starts at the QR code's quiet zone, so it lines up with the code.
+                    let indent = m.qr + m.gap * 0.5;
+                    (left + indent, column - indent, m.qr * 0.1)
+                } else {
+                    (left, column, 0.0)
+                };
                 y += self.text_items(&mut items, &rec.title, (Style::Bold, m.base), x, y, w);
                 y += self.text_items(&mut items, &rec.reason, (Style::Regular, m.small), x, y, w);
-                y += self.text_items(&mut items, &rec.url, (Style::Regular, m.small), x, y, w);
-                items.push(Item::Qr {
-                    x: left,
-                    y: 0.0,
-                    size: m.qr,
-                    index,
-                });
+                if !rec.url.is_empty() {
+                    y += self.text_items(&mut items, &rec.url, (Style::Regular, m.small), x, y, w);
+                }
                 height = height.max(y);
             }
             self.blocks.push(Block {
@@ -813,7 +819,9 @@ impl Painter<'_> {
                     }
                 }
                 Item::Qr { x, y, size, index } => {
-                    let qr = &self.view.recommendations[*index].qr;
+                    let Some(qr) = &self.view.recommendations[*index].qr else {
+                        continue;
+                    };
                     // Four modules of quiet zone inside `size`, as the standard asks.
                     let cell = size / (qr.width + 8) as f32;
                     let mut pb = PathBuilder::new();

@@ -183,6 +183,7 @@ pub fn instruction(locale: &str, size: SampleSize) -> PickPackInstruction {
             campaign: "welcome".into(),
         }),
         campaigns: vec![],
+        slip: None,
     }
 }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::barcode::Code128;
 use crate::i18n::Localizer;
-use crate::{PaperSize, SlipError, SlipInput};
+use crate::{PaperMeasures, PaperSize, SlipError, SlipInput};
 
 /// Labels every template may use, by Fluent id.
 const LABELS: [&str; 15] = [
@@ -88,9 +88,10 @@ pub struct CouponView {
 pub struct RecView {
     pub title: String,
     pub reason: String,
+    /// Empty, and no code, where the merchant gave no product address.
     pub url: String,
     #[serde(skip)]
-    pub qr: QrModules,
+    pub qr: Option<QrModules>,
 }
 
 /// A QR code's dark modules, row by row.
@@ -169,12 +170,14 @@ impl SlipView {
             .recommendations
             .iter()
             .map(|rec| {
-                let url = product_url(input.product_url_template, &rec.sku);
+                let url = input
+                    .product_url_template
+                    .map(|template| product_url(template, &rec.sku));
                 Ok(RecView {
                     title: rec.title.clone(),
                     reason: reason(rec, &l10n),
-                    qr: QrModules::encode(&url)?,
-                    url,
+                    qr: url.as_deref().map(QrModules::encode).transpose()?,
+                    url: url.unwrap_or_default(),
                 })
             })
             .collect::<Result<_, SlipError>>()?;

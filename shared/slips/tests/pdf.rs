@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use packwise_slips::sample::{self, SampleSize};
-use packwise_slips::{PaperSize, render_pdf};
+use packwise_slips::{PaperMeasures, PaperSize, SlipInput, render_html, render_pdf};
 
 /// Per language: the locale, then texts the slip must show in it.
 const LANGUAGES: [(&str, &[&str]); 5] = [
@@ -290,4 +290,28 @@ fn a_typical_slip_fits_one_sheet_or_two_labels() {
             assert_eq!(n, pages, "{locale} {paper:?}");
         }
     }
+}
+
+#[test]
+fn without_a_product_address_suggestions_print_without_codes() {
+    let instruction = typical("en");
+    assert!(!instruction.recommendations.is_empty());
+    let with = input(&instruction, PaperSize::A4);
+    let without = SlipInput {
+        product_url_template: None,
+        ..with
+    };
+    let printed = squeeze(&text(&render_pdf(&without).expect("renders")));
+    for rec in &instruction.recommendations {
+        assert!(printed.contains(&squeeze(&rec.title)), "{}", rec.title);
+    }
+    assert!(!printed.contains("https://"), "{printed}");
+    let svgs = |html: String| html.matches("<svg").count();
+    let codes = instruction.recommendations.len();
+    assert_eq!(
+        svgs(render_html(&with).unwrap()),
+        1 + codes,
+        "barcode and QR codes"
+    );
+    assert_eq!(svgs(render_html(&without).unwrap()), 1, "the barcode alone");
 }

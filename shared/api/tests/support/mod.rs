@@ -577,6 +577,20 @@ pub async fn settings_are_shown_without_the_secret_and_replaced_keeping_it<
     assert_eq!(replaced.body["coupon_secret"], "********");
     let stored = stored_settings(&shop, "alpha").await;
     assert_eq!(stored["coupon_secret"], "a brand new secret of the shop");
+
+    // Slips: the paper, the product address, the return text and an own HTML template.
+    let mut slips = settings_body("alpha", "Alpha Shop");
+    let slip = json!({
+        "paper": "letter",
+        "product_url_template": "https://alpha.example/p/{sku}",
+        "returns": "30 days to return.\nalpha.example/returns",
+        "html_template": "<h1>{{ merchant }}</h1><p>{{ order_id }}</p>"
+    });
+    slips["slip"] = slip.clone();
+    let replaced = shop.put("/v1/settings", &shop.alpha, slips, None).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.body["slip"], slip);
+    assert_eq!(stored_settings(&shop, "alpha").await["slip"], slip);
 }
 
 pub async fn bad_settings_are_refused_with_every_field_and_change_nothing<
@@ -636,6 +650,26 @@ pub async fn bad_settings_are_refused_with_every_field_and_change_nothing<
     let typed = shop.put("/v1/settings", &shop.alpha, typed, None).await;
     assert_eq!(typed.status, StatusCode::BAD_REQUEST);
     assert_eq!(typed.fields(), ["forbidden_insert_channels[0]"]);
+    let mut paper = settings_body("alpha", "Alpha");
+    paper["slip"] = json!({"paper": "a5"});
+    let paper = shop.put("/v1/settings", &shop.alpha, paper, None).await;
+    assert_eq!(paper.status, StatusCode::BAD_REQUEST, "{}", paper.body);
+    assert_eq!(paper.fields(), ["slip.paper"]);
+
+    // A template that does not render is refused with its line, beside the other problems.
+    let mut template = settings_body("alpha", " ");
+    template["slip"] = json!({
+        "product_url_template": "https://alpha.example/p/",
+        "html_template": "<h1>{{ merchant }}</h1>\n<p>{{ order_number }}</p>"
+    });
+    let template = shop.put("/v1/settings", &shop.alpha, template, None).await;
+    assert_eq!(template.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        template.fields(),
+        ["name", "slip.product_url_template", "slip.html_template"]
+    );
+    let message = template.body["errors"][2]["message"].as_str().unwrap();
+    assert!(message.starts_with("line 2: undefined value"), "{message}");
 
     assert_eq!(stored_settings(&shop, "alpha").await, before);
 }

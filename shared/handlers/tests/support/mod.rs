@@ -13,6 +13,7 @@ use packwise_core::Order;
 use packwise_core::ports::{ConfigStore, Expect, ISSUED, ObjectSink, OrderStore};
 use packwise_core::process::Processor;
 use packwise_core::similar::{self, SimilarItems};
+use packwise_core::slip::SlipRenderer;
 use packwise_handlers::handle_order_messages;
 use packwise_synth::{Generator, demo};
 use serde_json::json;
@@ -91,6 +92,21 @@ async fn stored_instruction<S: ConfigStore + OrderStore, K: ObjectSink>(
         record.instruction.as_bytes(),
         "the object is the recorded instruction"
     );
+    let instruction: packwise_core::PickPackInstruction = serde_json::from_slice(&object).unwrap();
+    let names = instruction
+        .slip
+        .as_ref()
+        .expect("the instruction names its slip");
+    let expected = packwise_slips::Slips::new()
+        .render(&order.merchant, &instruction, None)
+        .unwrap();
+    for (key, bytes) in [(&names.pdf, &expected.pdf), (&names.html, &expected.html)] {
+        let written = objects
+            .get(key)
+            .await
+            .unwrap_or_else(|| panic!("no slip at {key}"));
+        assert!(written == *bytes, "the slip at {key} is its instruction's");
+    }
     object
 }
 

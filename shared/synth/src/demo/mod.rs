@@ -7,6 +7,7 @@ mod inserts;
 use packwise_core::MerchantSettings;
 use packwise_core::order::Channel;
 use packwise_core::ports::{ConfigStore, Expect, StoreResult};
+use packwise_core::slip::{PaperSize, SlipSettings};
 use rust_decimal::Decimal;
 
 pub use campaigns::campaigns;
@@ -32,7 +33,8 @@ pub fn shipping_fee() -> Decimal {
 }
 
 /// The demo merchant's settings: English by default, EUR, free shipping from 50 EUR, no
-/// marketing in Amazon and Walmart parcels, at most 3 inserts weighing 150 g.
+/// marketing in Amazon and Walmart parcels, at most 3 inserts weighing 150 g, slips on
+/// 4x6 in labels.
 pub fn settings() -> MerchantSettings {
     MerchantSettings {
         merchant: MERCHANT.to_string(),
@@ -47,6 +49,16 @@ pub fn settings() -> MerchantSettings {
         free_shipping_threshold: Some(free_shipping_threshold()),
         not_recommendable: Vec::new(),
         out_of_stock: Vec::new(),
+        slip: SlipSettings {
+            paper: PaperSize::FourBySix,
+            product_url_template: Some("https://demo-shop.example/p/{sku}".to_string()),
+            returns: Some(
+                "Not quite right? Return it within 30 days, free of charge.\n\
+                 Start a return at demo-shop.example/returns with your order number."
+                    .to_string(),
+            ),
+            html_template: None,
+        },
         version: 0,
     }
 }
