@@ -1,12 +1,16 @@
 //! Processing in batches gives exactly what processing one order at a time gives, even
 //! when orders of one batch compete for the last units of a budget or of stock.
 
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use packwise_core::order::Order;
 use packwise_core::ports::{ConfigStore, Expect, ISSUED, OrderStore};
 use packwise_core::process::Processor;
 use packwise_embedded::{FileSink, SqliteStore};
+use packwise_slips::Slips;
 use packwise_synth::{Generator, demo};
 
 async fn shop(
@@ -46,6 +50,25 @@ async fn shop(
         FileSink::new(dir.join("out")),
         Duration::from_secs(600),
     )
+    .with_slips(Arc::new(Slips::new()))
+}
+
+/// Every file under `dir`, by its path below it.
+fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(d) = pending.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let bytes = std::fs::read(&path).unwrap();
+                found.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
+            }
+        }
+    }
+    found
 }
 
 async fn compare(tight: bool) {
@@ -93,6 +116,20 @@ async fn compare(tight: bool) {
         one.store.inserts(&merchant).await.unwrap(),
         batch.store.inserts(&merchant).await.unwrap()
     );
+    // Slips rendered on several threads per batch are the slips of one at a time.
+    let (a, b) = (
+        files(&one_dir.path().join("out")),
+        files(&batch_dir.path().join("out")),
+    );
+    assert_eq!(
+        a.len(),
+        3 * orders.len(),
+        "an instruction and its slip per order"
+    );
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(b[path] == *bytes, "{} differs", path.display());
+    }
 }
 
 #[tokio::test]
@@ -113,6 +150,8 @@ async fn a_batch_reports_each_bad_order_in_place() {
     let mut orders = generator.day_of_orders(&customers, day, 10);
     orders[4].lines[0].quantity = 0;
     orders[7].merchant = "nobody".into();
+    // Valid, but Code 128 cannot print it on the slip.
+    orders[2].order_id = "ORDER-Ä2".into();
     let dir = tempfile::tempdir().unwrap();
     let processor = shop(dir.path(), &[], false).await;
     let results = processor.process_batch(&orders).await;
@@ -131,7 +170,27 @@ async fn a_batch_reports_each_bad_order_in_place() {
                     .to_string()
                     .contains("unknown merchant")
             ),
+            2 => assert!(
+                r.as_ref()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("cannot be a Code 128 barcode")
+            ),
             _ => assert_eq!(r.as_ref().unwrap().instruction.order_id, orders[i].order_id),
         }
     }
+    let store = &processor.store;
+    let merchant = demo::settings().merchant;
+    assert!(
+        store
+            .processed(&merchant, "ORDER-Ä2")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        files(&dir.path().join("out")).len(),
+        3 * 7,
+        "the 7 good orders' objects"
+    );
 }

@@ -299,6 +299,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 "\ninstructions: {}",
                 data.output().join("pickpack").display()
             )?;
+            if let Some(slip) = &r.summary.first_slip {
+                writeln!(out, "a slip:       {}", data.output().join(slip).display())?;
+            }
             writeln!(out, "store:        {}", data.database().display())?;
             writeln!(out, "orders:       {}", run.orders_file.display())?;
             writeln!(

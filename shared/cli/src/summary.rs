@@ -21,6 +21,9 @@ pub struct RunSummary {
     pub with_recommendations: u64,
     pub gift_wrapped: u64,
     pub campaigns: BTreeMap<String, CampaignTally>,
+    /// Packing slips written, and the PDF key of the first, to point a person at.
+    pub slips: u64,
+    pub first_slip: Option<String>,
 }
 
 fn snake(value: impl serde::Serialize) -> String {
@@ -40,6 +43,10 @@ impl RunSummary {
         self.messages += u64::from(ins.message.is_some());
         self.with_recommendations += u64::from(!ins.recommendations.is_empty());
         self.gift_wrapped += u64::from(ins.packaging.as_ref().is_some_and(|p| p.gift_wrap));
+        if let Some(slip) = &ins.slip {
+            self.slips += 1;
+            self.first_slip.get_or_insert_with(|| slip.pdf.clone());
+        }
         for result in &ins.campaigns {
             let tally = self.campaigns.entry(result.campaign.clone()).or_default();
             match &result.outcome {
@@ -58,6 +65,7 @@ impl RunSummary {
     pub fn render(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "orders                 {:>8}", self.orders);
+        let _ = writeln!(out, "packing slips          {:>8}", self.slips);
         let _ = writeln!(out, "coupons issued         {:>8}", self.coupons);
         let _ = writeln!(out, "personal messages      {:>8}", self.messages);
         let _ = writeln!(

@@ -262,13 +262,7 @@ where
                 order.placed_at,
                 &order.order_id,
             );
-            let slip = match self.slip_for(&key, &set, &mut decision.instruction) {
-                Ok(slip) => slip,
-                Err(e) => {
-                    results[i] = Some(Err(e.into()));
-                    continue;
-                }
-            };
+            self.name_slip(&key, &set, &mut decision.instruction);
             let bytes = decision.instruction.to_bytes();
             for campaign in &decision.effects.applied {
                 *issued_here.entry(campaign.clone()).or_default() += 1;
@@ -283,9 +277,10 @@ where
                 key,
                 bytes,
                 instruction: decision.instruction,
-                slip,
+                slip: None,
             });
         }
+        self.render_slips(&mut decided, &mut commits, results);
         let outcomes = match self.store.commit_many(&commits).await {
             Ok(outcomes) => outcomes,
             Err(e) => {
@@ -335,29 +330,46 @@ where
         again
     }
 
-    /// Names the slip in the instruction and renders it, where slips are written.
-    fn slip_for(
+    /// Names the slip in the instruction, where slips are written.
+    fn name_slip(&self, key: &str, set: &CampaignSet, instruction: &mut PickPackInstruction) {
+        if self.slips.is_some() {
+            let settings = &set.settings;
+            instruction.slip = Some(SlipDocuments::for_instruction(
+                key,
+                &settings.name,
+                &settings.slip,
+            ));
+        }
+    }
+
+    /// Renders the round's slips before anything is committed; an order whose slip cannot
+    /// be printed gets that error and leaves the round with its commit. The orders decided
+    /// after it in the round counted its budget unit and stock as taken: they were decided
+    /// on counters one lower than needed, which can only hold them back, never overshoot.
+    fn render_slips(
         &self,
-        key: &str,
-        set: &CampaignSet,
-        instruction: &mut PickPackInstruction,
-    ) -> Result<Option<RenderedSlip>, SlipFailure> {
+        decided: &mut Vec<Decided>,
+        commits: &mut Vec<Commit>,
+        results: &mut [Option<Result<Processed, ProcessError>>],
+    ) {
         let Some(slips) = &self.slips else {
-            return Ok(None);
+            return;
         };
-        let settings = &set.settings;
-        instruction.slip = Some(SlipDocuments::for_instruction(
-            key,
-            &settings.name,
-            &settings.slip,
-        ));
-        slips
-            .render(
-                &settings.merchant,
-                instruction,
-                settings.slip.html_template.as_deref(),
-            )
-            .map(Some)
+        let rendered = render_all(slips.as_ref(), decided);
+        let mut kept = Vec::with_capacity(decided.len());
+        let mut kept_commits = Vec::with_capacity(commits.len());
+        for ((mut d, commit), slip) in decided.drain(..).zip(commits.drain(..)).zip(rendered) {
+            match slip {
+                Ok(slip) => {
+                    d.slip = Some(slip);
+                    kept.push(d);
+                    kept_commits.push(commit);
+                }
+                Err(e) => results[d.index] = Some(Err(e.into())),
+            }
+        }
+        *decided = kept;
+        *commits = kept_commits;
     }
 
     /// The slip first, then the instruction: a centre that sees an instruction finds
@@ -414,6 +426,39 @@ where
             replayed: true,
         })
     }
+}
+
+/// Every decided order's slip, on every core: a slip takes milliseconds to render, the
+/// decision microseconds, so a round's slips would otherwise bound the processor.
+fn render_all(
+    slips: &dyn SlipRenderer,
+    decided: &[Decided],
+) -> Vec<Result<RenderedSlip, SlipFailure>> {
+    let render = |d: &Decided| {
+        let settings = &d.set.settings;
+        slips.render(
+            &settings.merchant,
+            &d.instruction,
+            settings.slip.html_template.as_deref(),
+        )
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(decided.len());
+    if threads <= 1 {
+        return decided.iter().map(render).collect();
+    }
+    let render = &render;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = decided
+            .chunks(decided.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(render).collect::<Vec<_>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| part.join().expect("rendering a slip panicked"))
+            .collect()
+    })
 }
 
 /// The decision for an order from what was read.
