@@ -142,7 +142,7 @@ async fn the_slip_is_written_beside_the_instruction_that_names_it_in_the_custome
         "Sencha Kagoshima",
         "In dieses Paket legen",
         coupon.code.as_str(),
-        "Return it within 30 days",
+        "Rücksendung innerhalb von 30 Tagen",
     ] {
         assert!(text.contains(expected), "`{expected}` missing from: {text}");
     }
@@ -162,7 +162,7 @@ async fn a_replay_after_the_settings_changed_writes_the_same_slip_and_new_orders
     shop.change_settings(|s| {
         s.name = "Demo Shop Berlin".into();
         s.slip.paper = PaperSize::A4;
-        s.slip.returns = Some("Returns by post only.".into());
+        s.slip.returns = [("de".to_string(), "Rücksendung nur per Post.".to_string())].into();
     })
     .await;
     // As after a crash between the commit and the writes.
@@ -182,7 +182,7 @@ async fn a_replay_after_the_settings_changed_writes_the_same_slip_and_new_orders
     assert_eq!(slip.paper, PaperSize::A4);
     let text = pdf_text(&std::fs::read(shop.out(&slip.pdf)).unwrap());
     assert!(text.contains("Demo Shop Berlin"), "{text}");
-    assert!(text.contains("Returns by post only."), "{text}");
+    assert!(text.contains("Rücksendung nur per Post."), "{text}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

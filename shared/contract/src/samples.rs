@@ -56,7 +56,7 @@ pub fn settings(merchant: &str) -> MerchantSettings {
         "slip": {
             "paper": "letter",
             "product_url_template": format!("https://{merchant}.example/p/{{sku}}"),
-            "returns": "Return within 30 days.\nLabel in the box.",
+            "returns": {"en": "Return within 30 days.\nLabel in the box.", "de": "30 Tage Rückgabe."},
             "html_template": "<html><body>{{ order_id }}</body></html>",
         },
     }))

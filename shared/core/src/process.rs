@@ -336,8 +336,8 @@ where
             let settings = &set.settings;
             instruction.slip = Some(SlipDocuments::for_instruction(
                 key,
-                &settings.name,
-                &settings.slip,
+                &instruction.locale,
+                settings,
             ));
         }
     }

@@ -224,7 +224,7 @@ mod tests {
             "max_insert_weight_grams": 100, "forbidden_insert_channels": ["ebay"],
             "not_recommendable": ["GIFTCARD-50"], "out_of_stock": ["TEA-MATCHA"],
             "slip": {"paper": "a4", "product_url_template": "https://tea.example/p/{sku}",
-                     "returns": "30 days, free.\nteashop.example/returns"},
+                     "returns": {"en": "30 days, free.\nteashop.example/returns"}},
             "version": 4
         }))
         .unwrap()

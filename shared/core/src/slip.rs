@@ -7,6 +7,8 @@
 //! weeks later after the settings changed, prints the same slip. Only a merchant's own
 //! HTML template stays in the settings, being too large to copy into every instruction.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -60,9 +62,11 @@ pub struct SlipSettings {
     /// Without it suggestions print without a code.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub product_url_template: Option<String>,
-    /// How to return goods, printed at the foot of the slip: up to 8 lines.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub returns: Option<String>,
+    /// How to return goods, printed at the foot of the slip (up to 8 lines), per language
+    /// tag: the slip takes the customer's language, else the merchant's default, else
+    /// English, else any.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub returns: BTreeMap<String, String>,
     /// The merchant's own HTML slip (a minijinja template), checked when it is set; the
     /// default layout without it. The PDF keeps the default layout.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,9 +89,14 @@ impl SlipSettings {
                 p.add(field, "must not contain spaces");
             }
         }
-        if let Some(returns) = &self.returns {
-            let field = "slip.returns";
-            if returns.chars().count() > MAX_RETURNS_CHARS {
+        for (tag, returns) in &self.returns {
+            let field = format!("slip.returns.{tag}");
+            if !crate::locale::is_language_tag(tag) {
+                p.add(
+                    field,
+                    "must be keyed by a language tag such as `en` or `de-DE`",
+                );
+            } else if returns.chars().count() > MAX_RETURNS_CHARS {
                 p.add(
                     field,
                     format!("must be at most {MAX_RETURNS_CHARS} characters"),
@@ -128,12 +137,20 @@ pub struct SlipDocuments {
 }
 
 impl SlipDocuments {
-    /// The slip of the instruction at `instruction_key`, as the merchant's settings make it.
+    /// The slip of the instruction at `instruction_key`, as the merchant's settings make it
+    /// for a customer addressed in `locale`.
     pub fn for_instruction(
         instruction_key: &str,
-        merchant_name: &str,
-        slip: &SlipSettings,
+        locale: &str,
+        settings: &crate::settings::MerchantSettings,
     ) -> Self {
+        let slip = &settings.slip;
+        let returns = crate::locale::negotiate(
+            &[locale],
+            &settings.default_locale,
+            slip.returns.keys().map(String::as_str),
+        )
+        .map(|tag| slip.returns[tag].clone());
         let stem = instruction_key
             .strip_suffix(".json")
             .unwrap_or(instruction_key);
@@ -141,9 +158,9 @@ impl SlipDocuments {
             pdf: format!("{stem}.slip.pdf"),
             html: format!("{stem}.slip.html"),
             paper: slip.paper,
-            merchant_name: merchant_name.to_string(),
+            merchant_name: settings.name.clone(),
             product_url_template: slip.product_url_template.clone(),
-            returns: slip.returns.clone(),
+            returns,
         }
     }
 }
@@ -187,16 +204,52 @@ mod tests {
         }
     }
 
+    fn settings(returns: &[(&str, &str)]) -> crate::settings::MerchantSettings {
+        let mut settings: crate::settings::MerchantSettings =
+            serde_json::from_value(serde_json::json!({
+                "merchant": "teashop", "name": "Tea Shop", "default_locale": "de",
+                "default_currency": "EUR", "coupon_secret": "0123456789abcdef-secret"
+            }))
+            .unwrap();
+        settings.slip.returns = returns
+            .iter()
+            .map(|(tag, text)| (tag.to_string(), text.to_string()))
+            .collect();
+        settings
+    }
+
     #[test]
     fn slip_keys_sit_beside_the_instruction() {
         let docs = SlipDocuments::for_instruction(
             "pickpack/teashop/BER1/2026-11-23/1001.json",
-            "Tea Shop",
-            &SlipSettings::default(),
+            "en",
+            &settings(&[]),
         );
         assert_eq!(docs.pdf, "pickpack/teashop/BER1/2026-11-23/1001.slip.pdf");
         assert_eq!(docs.html, "pickpack/teashop/BER1/2026-11-23/1001.slip.html");
         assert_eq!(docs.paper, PaperSize::FourBySix);
+        assert_eq!(docs.merchant_name, "Tea Shop");
+        assert_eq!(docs.returns, None);
+    }
+
+    #[test]
+    fn return_text_follows_the_customers_language_then_the_merchants() {
+        let settings = settings(&[
+            ("en", "30 days."),
+            ("de", "30 Tage."),
+            ("fr-CA", "30 jours."),
+        ]);
+        let returns = |locale: &str| {
+            SlipDocuments::for_instruction("pickpack/t/B/2026-11-23/1.json", locale, &settings)
+                .returns
+        };
+        assert_eq!(returns("de-AT").as_deref(), Some("30 Tage."));
+        assert_eq!(returns("fr-FR").as_deref(), Some("30 jours."));
+        assert_eq!(
+            returns("es").as_deref(),
+            Some("30 Tage."),
+            "the merchant's default"
+        );
     }
 
     #[test]
@@ -220,14 +273,19 @@ mod tests {
         let bad = SlipSettings {
             paper: PaperSize::A4,
             product_url_template: Some("https://shop.example/p/".into()),
-            returns: Some("line\n".repeat(9)),
+            returns: [
+                ("en".to_string(), "line\n".repeat(9)),
+                ("english".to_string(), "x".to_string()),
+            ]
+            .into(),
             html_template: Some("x".repeat(MAX_TEMPLATE_BYTES + 1)),
         };
         assert_eq!(
             problems(&bad),
             [
                 "slip.product_url_template: must contain `{sku}`, where the product's SKU goes",
-                "slip.returns: must be at most 8 lines",
+                "slip.returns.en: must be at most 8 lines",
+                "slip.returns.english: must be keyed by a language tag such as `en` or `de-DE`",
                 "slip.html_template: must be at most 64 KiB, is 65537 bytes",
             ]
         );

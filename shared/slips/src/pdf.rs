@@ -36,6 +36,10 @@ struct Metrics {
     barcode_height: f32,
     module: f32,
     gap: f32,
+    /// Whether a suggestion's address is printed beside its QR code. On a label the code
+    /// carries it alone: printed, it wraps over three lines per suggestion and pushes
+    /// the return information onto a second label.
+    print_urls: bool,
 }
 
 impl Metrics {
@@ -56,6 +60,7 @@ impl Metrics {
                 // the widths the scanner expects.
                 module: 3.0 * 72.0 / 203.0,
                 gap: 6.0,
+                print_urls: false,
             },
             PaperSize::A4 | PaperSize::Letter => Metrics {
                 width,
@@ -70,6 +75,7 @@ impl Metrics {
                 // Five dots at 300 dpi, ten at 600.
                 module: 1.2,
                 gap: 10.0,
+                print_urls: true,
             },
         }
     }
@@ -164,6 +170,8 @@ struct Flow<'a> {
     blocks: Vec<Block>,
     /// The width of the column being built, when not the whole content width.
     column: Option<f32>,
+    /// How many of the view's suggestions are printed.
+    suggestions: usize,
 }
 
 impl Flow<'_> {
@@ -468,14 +476,14 @@ impl Flow<'_> {
     }
 
     fn recommendations(&mut self) {
-        if self.view.recommendations.is_empty() {
+        if self.suggestions == 0 {
             return;
         }
         let m = self.m;
         self.heading(self.view.label("recs-heading"));
         // Two side by side: a QR code is taller than its few lines of text.
         let column = (self.width() - m.gap) / 2.0;
-        let recs = &self.view.recommendations;
+        let recs = &self.view.recommendations[..self.suggestions];
         for row in (0..recs.len()).step_by(2) {
             let mut items = vec![];
             let mut height: f32 = 0.0;
@@ -497,7 +505,7 @@ impl Flow<'_> {
                 };
                 y += self.text_items(&mut items, &rec.title, (Style::Bold, m.base), x, y, w);
                 y += self.text_items(&mut items, &rec.reason, (Style::Regular, m.small), x, y, w);
-                if !rec.url.is_empty() {
+                if m.print_urls && !rec.url.is_empty() {
                     y += self.text_items(&mut items, &rec.url, (Style::Regular, m.small), x, y, w);
                 }
                 height = height.max(y);
@@ -667,7 +675,23 @@ struct Laid<'a> {
     pages: Vec<Vec<(f32, usize)>>,
 }
 
+/// The slip laid out on its paper. On a label, suggestions are printed as far as they fit
+/// without another label: a second label for marketing costs the packer a print and a
+/// fold, and the HTML slip and the instruction still list them all.
 fn lay_out(view: &SlipView, paper: PaperSize) -> Laid<'_> {
+    let all = view.recommendations.len();
+    if paper != PaperSize::FourBySix || all == 0 {
+        return lay_out_with(view, paper, all);
+    }
+    let without = lay_out_with(view, paper, 0);
+    (1..=all)
+        .rev()
+        .map(|n| lay_out_with(view, paper, n))
+        .find(|laid| laid.pages.len() == without.pages.len())
+        .unwrap_or(without)
+}
+
+fn lay_out_with(view: &SlipView, paper: PaperSize, suggestions: usize) -> Laid<'_> {
     let m = Metrics::of(paper);
     let mut flow = Flow {
         m,
@@ -675,6 +699,7 @@ fn lay_out(view: &SlipView, paper: PaperSize) -> Laid<'_> {
         view,
         blocks: vec![],
         column: None,
+        suggestions,
     };
     if paper == PaperSize::FourBySix {
         flow.ship_to();

@@ -75,14 +75,17 @@ impl SlipRenderer for Slips {
 mod tests {
     use super::*;
     use crate::sample::{SampleSize, instruction};
-    use packwise_core::slip::{SlipDocuments, SlipSettings};
+    use packwise_core::slip::{PaperSize, SlipDocuments};
 
     fn named(mut ins: PickPackInstruction) -> PickPackInstruction {
-        ins.slip = Some(SlipDocuments::for_instruction(
-            "pickpack/teashop/fc-1/2026-05-12/TS-100234.json",
-            "Tea Shop",
-            &SlipSettings::default(),
-        ));
+        ins.slip = Some(SlipDocuments {
+            pdf: "pickpack/teashop/fc-1/2026-05-12/TS-100234.slip.pdf".into(),
+            html: "pickpack/teashop/fc-1/2026-05-12/TS-100234.slip.html".into(),
+            paper: PaperSize::A4,
+            merchant_name: "Tea Shop".into(),
+            product_url_template: None,
+            returns: None,
+        });
         ins
     }
 

@@ -315,3 +315,37 @@ fn without_a_product_address_suggestions_print_without_codes() {
     );
     assert_eq!(svgs(render_html(&without).unwrap()), 1, "the barcode alone");
 }
+
+#[test]
+fn a_label_prints_the_suggestions_that_fit_without_another_label() {
+    // One item, one insert: the slip fits one label, and only some suggestions with it.
+    let mut instruction = typical("en");
+    instruction.pick.truncate(1);
+    instruction.inserts.truncate(1);
+    instruction.message = None;
+    instruction.coupon = None;
+    let mut bare = instruction.clone();
+    bare.recommendations.clear();
+    let pages = |ins: &_, paper| pages_text(&pdf(ins, paper)).len();
+    let printed = |paper| {
+        let text = squeeze(&text(&pdf(&instruction, paper)));
+        instruction
+            .recommendations
+            .iter()
+            .filter(|r| text.contains(&squeeze(&r.title)))
+            .count()
+    };
+    let all = instruction.recommendations.len();
+    assert_eq!(pages(&bare, PaperSize::FourBySix), 1);
+    assert_eq!(
+        printed(PaperSize::FourBySix),
+        2,
+        "the row of two that fits, of {all}"
+    );
+    assert_eq!(
+        pages(&instruction, PaperSize::FourBySix),
+        pages(&bare, PaperSize::FourBySix),
+        "suggestions never take another label"
+    );
+    assert_eq!(printed(PaperSize::A4), all, "a page prints them all");
+}

@@ -583,7 +583,7 @@ pub async fn settings_are_shown_without_the_secret_and_replaced_keeping_it<
     let slip = json!({
         "paper": "letter",
         "product_url_template": "https://alpha.example/p/{sku}",
-        "returns": "30 days to return.\nalpha.example/returns",
+        "returns": {"en": "30 days to return.\nalpha.example/returns", "de": "30 Tage Rückgabe."},
         "html_template": "<h1>{{ merchant }}</h1><p>{{ order_id }}</p>"
     });
     slips["slip"] = slip.clone();

@@ -52,11 +52,16 @@ pub fn settings() -> MerchantSettings {
         slip: SlipSettings {
             paper: PaperSize::FourBySix,
             product_url_template: Some("https://demo-shop.example/p/{sku}".to_string()),
-            returns: Some(
-                "Not quite right? Return it within 30 days, free of charge.\n\
-                 Start a return at demo-shop.example/returns with your order number."
-                    .to_string(),
-            ),
+            returns: [
+                ("en", "Not quite right? Return it within 30 days, free of charge.\nStart a return at demo-shop.example/returns with your order number."),
+                ("de", "Passt etwas nicht? Rücksendung innerhalb von 30 Tagen, kostenlos.\nStarten Sie sie unter demo-shop.example/returns mit Ihrer Bestellnummer."),
+                ("fr", "Un souci ? Retour gratuit sous 30 jours.\nCommencez sur demo-shop.example/returns avec votre numéro de commande."),
+                ("es", "¿Algo no encaja? Devolución gratuita en 30 días.\nEmpiece en demo-shop.example/returns con su número de pedido."),
+                ("id", "Ada yang kurang pas? Retur gratis dalam 30 hari.\nMulai di demo-shop.example/returns dengan nomor pesanan Anda."),
+            ]
+            .into_iter()
+            .map(|(tag, text)| (tag.to_string(), text.to_string()))
+            .collect(),
             html_template: None,
         },
         version: 0,
