@@ -20,7 +20,10 @@ pub mod html;
 pub mod i18n;
 mod layout;
 pub mod pdf;
+pub mod pick_list;
+pub mod pick_list_csv;
 pub mod sample;
+mod sheet;
 pub mod view;
 
 use packwise_core::instruction::PickPackInstruction;
