@@ -139,7 +139,12 @@ pub async fn wave_orders<S: OrderStore>(
     // end is left to filter here.
     walk(store, merchant, Some(wave.start), &|page| {
         let mut by_centre = by_centre.lock().unwrap_or_else(PoisonError::into_inner);
-        for o in page.iter().filter(|o| wave.contains(o.order.placed_at)) {
+        // Entries from before the history kept the centre have none to list under; a
+        // wave is recent, so it holds none of them.
+        let in_wave = page
+            .iter()
+            .filter(|o| wave.contains(o.order.placed_at) && !o.order.fulfillment_centre.is_empty());
+        for o in in_wave {
             by_centre
                 .entry(o.order.fulfillment_centre.clone())
                 .or_default()

@@ -108,6 +108,23 @@ impl Wave {
         }
     }
 
+    /// The wave a run builds: the one starting at `start`, or without it the last one
+    /// closed `settle_minutes` before `now`. Every setting is checked either way, so a
+    /// bad one is refused before it meets a schedule.
+    pub fn chosen(
+        start: Option<DateTime<Utc>>,
+        minutes: u32,
+        settle_minutes: u32,
+        now: DateTime<Utc>,
+    ) -> Result<Wave, WaveError> {
+        let length = WaveLength::minutes(minutes)?;
+        let settle = settle_lag(settle_minutes)?;
+        match start {
+            Some(start) => Wave::starting_at(start, length),
+            None => Ok(Wave::last_closed(now, length, settle)),
+        }
+    }
+
     pub fn contains(&self, t: DateTime<Utc>) -> bool {
         self.start <= t && t < self.end
     }
@@ -234,6 +251,20 @@ mod tests {
              2026-11-23 10:00:00 UTC"
         );
         assert_eq!(settle_lag(1440), Ok(Duration::days(1)));
+        let now = at("2026-11-23T12:20:00Z");
+        assert_eq!(
+            Wave::chosen(None, 120, 15, now).map(|w| w.key_part()),
+            Ok("2026-11-23/1000-1200".to_string())
+        );
+        assert_eq!(
+            Wave::chosen(Some(at("2026-11-23T06:00:00Z")), 120, 15, now).map(|w| w.key_part()),
+            Ok("2026-11-23/0600-0800".to_string())
+        );
+        assert_eq!(Wave::chosen(None, 7, 15, now), Err(WaveError::Length(7)));
+        assert_eq!(
+            Wave::chosen(Some(at("2026-11-23T06:00:00Z")), 120, 2000, now),
+            Err(WaveError::Settle(2000))
+        );
         assert_eq!(settle_lag(1441), Err(WaveError::Settle(1441)));
     }
 }

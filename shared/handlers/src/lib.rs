@@ -4,7 +4,9 @@
 
 pub mod environment;
 pub mod order_messages;
+pub mod pick_lists;
 pub mod similarity;
 
 pub use order_messages::{BatchReport, handle_order_messages};
+pub use pick_lists::{PickListJob, PickListReport, write_pick_lists};
 pub use similarity::{RebuildOptions, RebuildReport, rebuild_similar};
