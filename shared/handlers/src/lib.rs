@@ -8,5 +8,7 @@ pub mod pick_lists;
 pub mod similarity;
 
 pub use order_messages::{BatchReport, handle_order_messages};
-pub use pick_lists::{PickListJob, PickListReport, write_pick_lists};
+pub use pick_lists::{
+    PickListJob, PickListReport, PickListRequest, WaveSettings, write_pick_lists,
+};
 pub use similarity::{RebuildOptions, RebuildReport, rebuild_similar};

@@ -6,12 +6,69 @@
 //! history, so running a wave again rewrites the same keys, with any order processed late
 //! now on them.
 
+use chrono::{DateTime, Utc};
 use packwise_core::pick_list::{PickList, pick_lists};
 use packwise_core::ports::{ConfigStore, ObjectSink, OrderStore, StoreError};
-use packwise_core::wave::Wave;
+use packwise_core::wave::{Wave, WaveError, WaveLength, settle_lag};
 use packwise_slips::pick_list::{PickListInput, render_pdf};
 use packwise_slips::pick_list_csv::{manifest_csv, totals_csv};
 use packwise_slips::{PaperSize, SlipError};
+use serde::{Deserialize, Serialize};
+
+/// How a deployment cuts and settles its waves, checked once at start-up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WaveSettings {
+    pub minutes: u32,
+    pub settle_minutes: u32,
+}
+
+impl WaveSettings {
+    pub fn new(minutes: u32, settle_minutes: u32) -> Result<WaveSettings, WaveError> {
+        WaveLength::minutes(minutes)?;
+        settle_lag(settle_minutes)?;
+        Ok(WaveSettings {
+            minutes,
+            settle_minutes,
+        })
+    }
+
+    /// `WAVE_MINUTES` (default 120) and `SETTLE_MINUTES` (default 15), each refused by
+    /// name when it is not a number or makes no wave.
+    pub fn from_env() -> Result<WaveSettings, String> {
+        let minutes = crate::environment::number("WAVE_MINUTES", 120u32)?;
+        let settle = crate::environment::number("SETTLE_MINUTES", 15u32)?;
+        WaveSettings::new(minutes, settle).map_err(|e| {
+            format!("environment variables WAVE_MINUTES={minutes}, SETTLE_MINUTES={settle}: {e}")
+        })
+    }
+}
+
+/// What an event asks of the pick-list function: the `detail` of its EventBridge-shaped
+/// event. The schedule sends `{}`: every merchant, the last closed wave at the scheduled
+/// time. By hand, an operator names a merchant, a centre or a wave's start.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PickListRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merchant: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub centre: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wave_start: Option<DateTime<Utc>>,
+}
+
+impl PickListRequest {
+    /// The wave asked for: its start, or the last one closed at `now` (for a scheduled
+    /// run, the time it was scheduled for, so a retry builds the same wave).
+    pub fn wave(&self, settings: WaveSettings, now: DateTime<Utc>) -> Result<Wave, WaveError> {
+        Wave::chosen(
+            self.wave_start,
+            settings.minutes,
+            settings.settle_minutes,
+            now,
+        )
+    }
+}
 
 /// What to write: the wave, and optionally one merchant and one centre.
 #[derive(Clone, Copy, Debug)]
@@ -152,3 +209,46 @@ async fn write_list<K: ObjectSink>(
 
 /// RFC 4180's media type, with the header row the files always have.
 const CSV: &str = "text/csv; charset=utf-8; header=present";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_request_names_its_wave_or_takes_the_last_closed_one() {
+        let settings = WaveSettings::new(120, 15).unwrap();
+        let scheduled: PickListRequest = serde_json::from_str("{}").unwrap();
+        let wave = scheduled
+            .wave(settings, at("2026-11-23T12:15:00Z"))
+            .unwrap();
+        assert_eq!(wave.key_part(), "2026-11-23/1000-1200");
+        let by_hand: PickListRequest =
+            serde_json::from_str(r#"{"merchant": "acme", "wave_start": "2026-11-22T22:00:00Z"}"#)
+                .unwrap();
+        let wave = by_hand.wave(settings, at("2026-11-23T12:15:00Z")).unwrap();
+        assert_eq!(wave.key_part(), "2026-11-22/2200-2400");
+        let off: PickListRequest =
+            serde_json::from_str(r#"{"wave_start": "2026-11-22T23:00:00Z"}"#).unwrap();
+        assert!(matches!(
+            off.wave(settings, at("2026-11-23T12:15:00Z")),
+            Err(WaveError::Misaligned { .. })
+        ));
+        let typo = serde_json::from_str::<PickListRequest>(r#"{"merchnt": "acme"}"#);
+        assert!(
+            typo.unwrap_err()
+                .to_string()
+                .contains("unknown field `merchnt`")
+        );
+    }
+
+    #[test]
+    fn wave_settings_that_make_no_wave_are_refused() {
+        assert_eq!(WaveSettings::new(100, 15), Err(WaveError::Length(100)));
+        assert_eq!(WaveSettings::new(60, 1441), Err(WaveError::Settle(1441)));
+        assert!(WaveSettings::new(1440, 0).is_ok());
+    }
+}
