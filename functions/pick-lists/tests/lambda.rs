@@ -1,11 +1,10 @@
 //! The built `pick-lists` binary run as Lambda runs it, on the schedule's event and on a
 //! bad one, and refusing wave settings that make no wave at start-up.
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
+use packwise_aws::testing::runtime_api::{self, Answer, RuntimeApi};
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, S3Sink, create_table};
 use packwise_core::process::Processor;
@@ -15,25 +14,14 @@ use serde_json::{Value, json};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_pick-lists");
 
-async fn run(table: &str, bucket: &str, events: Vec<String>) -> Vec<Option<Answer>> {
-    let runtime = RuntimeApi::serve(events.clone());
-    let mut child = runtime
-        .command(BINARY, "pick-lists")
-        .env("PACKWISE_TABLE", table)
-        .env("PACKWISE_BUCKET", bucket)
-        .env("WAVE_MINUTES", "120")
-        .env("SETTLE_MINUTES", "15")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the pick-lists binary starts");
-    let answers = events
-        .iter()
-        .map(|_| runtime.answer(Duration::from_secs(60)))
-        .collect();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    answers
+fn run(table: &str, bucket: &str, events: Vec<String>) -> Vec<Option<Answer>> {
+    let env = [
+        ("PACKWISE_TABLE", table),
+        ("PACKWISE_BUCKET", bucket),
+        ("WAVE_MINUTES", "120"),
+        ("SETTLE_MINUTES", "15"),
+    ];
+    runtime_api::answers(BINARY, "pick-lists", &env, events)
 }
 
 async fn object(s3: &aws_sdk_s3::Client, bucket: &str, key: &str) -> Vec<u8> {
@@ -84,8 +72,7 @@ async fn the_scheduled_event_writes_the_last_closed_waves_lists_and_a_bad_one_is
         &table,
         &bucket,
         vec![scheduled.to_string(), bad.to_string()],
-    )
-    .await;
+    );
 
     let Some(Answer::Response(body)) = &answers[0] else {
         panic!("{answers:?}")
