@@ -1,10 +1,7 @@
 //! The built `campaign-api` binary run as Lambda runs it, on API Gateway HTTP API
 //! (payload 2.0) events, over a real DynamoDB API on loopback.
 
-use std::process::Stdio;
-use std::time::Duration;
-
-use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
+use packwise_aws::testing::runtime_api::{self, Answer};
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
 use packwise_core::api_key;
@@ -79,20 +76,12 @@ async fn the_function_answers_api_gateway_requests_with_the_merchant_api() {
         request("POST", "/v1/campaigns", Some(key), Some(campaign)),
         request("GET", "/v1/campaigns/thanks", Some(key), None),
     ];
-    let runtime = RuntimeApi::serve(events.clone());
-    let mut child = runtime
-        .command(env!("CARGO_BIN_EXE_campaign-api"), "campaign-api")
-        .env("PACKWISE_TABLE", &table)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the campaign-api binary starts");
-    let answers: Vec<Option<Answer>> = events
-        .iter()
-        .map(|_| runtime.answer(Duration::from_secs(60)))
-        .collect();
-    child.kill().unwrap();
-    child.wait().unwrap();
+    let answers = runtime_api::answers(
+        env!("CARGO_BIN_EXE_campaign-api"),
+        "campaign-api",
+        &[("PACKWISE_TABLE", &table)],
+        events,
+    );
 
     let (status, headers, body) = response(&answers[0]);
     assert_eq!(status, 401, "{body}");

@@ -1,10 +1,7 @@
 //! The built `similarity-builder` binary run as Lambda runs it, on the scheduler's `{}`.
 
-use std::process::Stdio;
-use std::time::Duration;
-
 use chrono::NaiveDate;
-use packwise_aws::testing::runtime_api::{Answer, RuntimeApi};
+use packwise_aws::testing::runtime_api::{self, Answer};
 use packwise_aws::testing::{local_aws, unique_name};
 use packwise_aws::{DynamoStore, RequestCounter, create_table};
 use packwise_core::ports::{ConfigStore, Expect, OrderStore};
@@ -12,25 +9,14 @@ use packwise_core::similar;
 use packwise_synth::{Generator, demo};
 use serde_json::{Value, json};
 
-async fn run(table: &str, events: Vec<String>) -> Vec<Option<Answer>> {
-    let runtime = RuntimeApi::serve(events.clone());
-    let mut child = runtime
-        .command(
-            env!("CARGO_BIN_EXE_similarity-builder"),
-            "similarity-builder",
-        )
-        .env("PACKWISE_TABLE", table)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the similarity-builder binary starts");
-    let answers = events
-        .iter()
-        .map(|_| runtime.answer(Duration::from_secs(60)))
-        .collect();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    answers
+fn run(table: &str, events: Vec<String>) -> Vec<Option<Answer>> {
+    let binary = env!("CARGO_BIN_EXE_similarity-builder");
+    runtime_api::answers(
+        binary,
+        "similarity-builder",
+        &[("PACKWISE_TABLE", table)],
+        events,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -59,7 +45,7 @@ async fn the_scheduled_event_rebuilds_every_merchant_and_a_bad_one_is_refused() 
     let model = similar::of_orders(&history, &similar::ModelOptions::default());
     let skus = model.iter().filter(|s| s.sku != similar::POPULAR).count();
 
-    let answers = run(&table, vec!["{}".into(), r#"{"merchant": 5}"#.into()]).await;
+    let answers = run(&table, vec!["{}".into(), r#"{"merchant": 5}"#.into()]);
 
     let Some(Answer::Response(body)) = &answers[0] else {
         panic!("{answers:?}")

@@ -403,6 +403,32 @@ pub mod runtime_api {
         }
     }
 
+    /// Runs `binary` as the function `name`, with `env` beside what [`RuntimeApi::command`]
+    /// sets, over `events`, and stops it once each has its answer (`None` for one that
+    /// got none within a minute). Its output is dropped: the answers are what is tested.
+    pub fn answers(
+        binary: &str,
+        name: &str,
+        env: &[(&str, &str)],
+        events: Vec<String>,
+    ) -> Vec<Option<Answer>> {
+        let count = events.len();
+        let runtime = RuntimeApi::serve(events);
+        let mut child = runtime
+            .command(binary, name)
+            .envs(env.iter().copied())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("the {name} binary starts: {e}"));
+        let answers = (0..count)
+            .map(|_| runtime.answer(Duration::from_secs(60)))
+            .collect();
+        child.kill().expect("the function stops");
+        child.wait().expect("the function is reaped");
+        answers
+    }
+
     /// Handles one HTTP request; `false` once there is nothing more to hand out.
     fn serve_one(
         mut stream: TcpStream,

@@ -7,6 +7,7 @@ pub mod documents;
 pub mod evaluate;
 pub mod explain;
 pub mod memory;
+pub mod pick_list;
 pub mod process_file;
 pub mod summary;
 

@@ -89,6 +89,31 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: std::net::SocketAddr,
     },
+    /// Write a wave's pick lists, per fulfillment centre: the inserts to pull with their
+    /// totals and the manifest of what each order gets, as CSV and PDF, under
+    /// `DATA/out/picklists/` (the keys the scheduled function writes on S3). Running a
+    /// wave again rewrites its lists, with orders processed since included.
+    PickList {
+        #[arg(long, env = "PACKWISE_MERCHANT")]
+        merchant: String,
+        /// Only this centre (its list is written even without orders); default: every
+        /// centre with orders in the wave.
+        #[arg(long)]
+        centre: Option<String>,
+        /// Start of the wave, UTC (RFC 3339 such as 2026-11-23T10:00:00Z); default: the
+        /// last closed wave.
+        #[arg(long, value_parser = parse_cutoff)]
+        wave_start: Option<chrono::DateTime<chrono::Utc>>,
+        /// Length of every wave in minutes, from UTC midnight: 5 to 1440, dividing a day.
+        #[arg(long, default_value_t = 120)]
+        wave_minutes: u32,
+        /// How long after a wave ends it counts as closed, in minutes.
+        #[arg(long, default_value_t = 15)]
+        settle_minutes: u32,
+        /// Paper of the PDF: a4 or letter.
+        #[arg(long, default_value = "a4", value_parser = packwise_cli::pick_list::parse_paper)]
+        paper: packwise_slips::PaperSize,
+    },
     /// Write the JSON Schemas of orders, campaigns, inserts, settings and instructions.
     Schema {
         #[arg(long, default_value = "schemas")]
@@ -375,6 +400,30 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             } else {
                 packwise_cli::evaluate::print_table(&report, &mut out)?;
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PickList {
+            merchant,
+            centre,
+            wave_start,
+            wave_minutes,
+            settle_minutes,
+            paper,
+        } => {
+            let processor = data.open()?;
+            require_merchant(&processor.store, &merchant).await?;
+            let args = packwise_cli::pick_list::PickListArgs {
+                merchant: &merchant,
+                centre: centre.as_deref(),
+                wave_start,
+                wave_minutes,
+                settle_minutes,
+                paper,
+            };
+            let now = chrono::Utc::now();
+            let mut out = std::io::stdout().lock();
+            packwise_cli::pick_list::run(&processor.store, &processor.sink, &args, now, &mut out)
+                .await?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve { listen } => serve(&data, listen).await,

@@ -1216,3 +1216,161 @@ fn key_revoke_takes_only_the_merchants_own_key_and_keeps_the_first_time() {
     assert_eq!(out.stdout, format!("key {id} revoked at {at}\n"));
     assert_eq!(sb.stored_keys("acme"), vec![revoked]);
 }
+
+/// The text of a PDF's pages, white space folded to single spaces.
+fn pdf_text(path: &Path) -> String {
+    let doc = lopdf::Document::load(path).expect("the PDF parses");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages)
+        .expect("text extracts")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn pick_list_writes_a_waves_totals_and_manifest_as_csv_and_pdf() {
+    let sb = Sandbox::new();
+    sb.acme_with_welcome();
+    let thanks = sb.write_json(
+        "thanks.json",
+        &json!({
+            "id": "thanks",
+            "name": "Free shipping for returning buyers",
+            "status": "active",
+            "priority": 5,
+            "condition": "customer.orders_before >= 1",
+            "actions": {"coupon": {"value": {"kind": "free_shipping"},
+                                   "expires_in_days": 30, "prefix": "THANKS"}}
+        }),
+    );
+    sb.expect(0, &["campaign", "add", &thanks, "--merchant", "acme"]);
+    let orders = [
+        order("acme", "P-0", "c0", "2026-03-10T09:59:59Z"),
+        order("acme", "P-1", "c1", "2026-03-10T10:05:00Z"),
+        order("acme", "P-2", "c2", "2026-03-10T10:40:00Z"),
+        // c1 again: no second welcome card, a coupon instead.
+        order("acme", "P-3", "c1", "2026-03-10T11:59:59Z"),
+        order("acme", "P-4", "c4", "2026-03-10T12:00:00Z"),
+    ];
+    let file = sb.write(
+        "orders.jsonl",
+        &jsonl(&orders.iter().map(Value::to_string).collect::<Vec<_>>()),
+    );
+    sb.expect(0, &["process", &file]);
+    let p3 = std::fs::read(sb.instruction("acme", "BER1", "2026-03-10", "P-3")).unwrap();
+    let p3: Value = serde_json::from_slice(&p3).unwrap();
+    let code = p3["coupon"]["code"].as_str().expect("P-3 gets a coupon");
+    assert!(code.starts_with("THANKS"), "{code}");
+
+    let args = [
+        "pick-list",
+        "--merchant",
+        "acme",
+        "--wave-start",
+        "2026-03-10T10:00:00Z",
+    ];
+    let out = sb.expect(0, &args);
+    let stem = sb
+        .data()
+        .join("out/picklists/acme/BER1/2026-03-10/1000-1200");
+    let path = |suffix: &str| PathBuf::from(format!("{}{suffix}", stem.display()));
+    assert_eq!(
+        out.stdout,
+        format!(
+            "wave 2026-03-10 10:00–12:00 UTC of acme\nBER1: 3 orders, 2 insert units\n  {}\n  {}\n  {}\n",
+            path(".totals.csv").display(),
+            path(".manifest.csv").display(),
+            path(".pdf").display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(path(".totals.csv")).unwrap(),
+        "sku,name,units\r\nCARD-WELCOME,Welcome card,2\r\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(path(".manifest.csv")).unwrap(),
+        format!(
+            "order_id,customer,placed_at,inserts,coupon\r\n\
+             P-1,c1,2026-03-10T10:05:00Z,CARD-WELCOME,\r\n\
+             P-2,c2,2026-03-10T10:40:00Z,CARD-WELCOME,\r\n\
+             P-3,c1,2026-03-10T11:59:59Z,,{code}\r\n"
+        )
+    );
+    let text = pdf_text(&path(".pdf"));
+    for expected in [
+        "Acme Tea",
+        "Pick list · Fulfillment centre BER1",
+        "Wave of 03/10/2026, 10:00–12:00 UTC",
+        "Orders: 3 · Units: 2",
+        "CARD-WELCOME Welcome card 2",
+        "P-1 10:05 CARD-WELCOME",
+        &format!("P-3 11:59 {code}"),
+        "Page 1 of 1",
+    ] {
+        assert!(text.contains(expected), "no {expected:?} in {text}");
+    }
+    assert!(!text.contains("P-0") && !text.contains("P-4"), "{text}");
+
+    // The same wave again writes the same files.
+    let before = files_under(&sb.data().join("out/picklists"));
+    sb.expect(0, &args);
+    assert_eq!(files_under(&sb.data().join("out/picklists")), before);
+    assert_eq!(before.len(), 3);
+}
+
+#[test]
+fn pick_list_refuses_what_makes_no_wave_and_an_unknown_merchant() {
+    let sb = Sandbox::new();
+    sb.acme();
+    let cases: [(&[&str], i32, &str); 5] = [
+        (
+            &["--wave-minutes", "100"],
+            1,
+            "error: a wave of 100 minutes does not fit a day",
+        ),
+        (
+            &["--wave-start", "2026-03-10T11:00:00Z"],
+            1,
+            "the one containing that time starts at 2026-03-10 10:00:00 UTC",
+        ),
+        (
+            &["--wave-start", "yesterday"],
+            2,
+            "`yesterday` is not a time",
+        ),
+        (
+            &["--paper", "4x6"],
+            2,
+            "`4x6` is not a paper for a pick list",
+        ),
+        (
+            &["--settle-minutes", "2000"],
+            1,
+            "a settle lag of 2000 minutes is longer than a day",
+        ),
+    ];
+    for (extra, code, message) in cases {
+        let mut args = vec!["pick-list", "--merchant", "acme"];
+        args.extend_from_slice(extra);
+        let out = sb.expect(code, &args);
+        assert!(out.stderr.contains(message), "{extra:?}\n{}", out.context());
+    }
+    let out = sb.expect(1, &["pick-list", "--merchant", "nobody"]);
+    assert!(
+        out.stderr.contains("no merchant `nobody`"),
+        "{}",
+        out.stderr
+    );
+    // The last closed wave by default: this merchant has no orders in it.
+    let out = sb.expect(0, &["pick-list", "--merchant", "acme"]);
+    assert!(
+        out.stdout.starts_with("wave ")
+            && out
+                .stdout
+                .ends_with("of acme\nno orders in the wave: nothing written\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(!sb.data().join("out/picklists").exists());
+}

@@ -151,9 +151,11 @@ pub fn commit(order: &Order, previous: Option<&CustomerProfile>) -> Commit {
     Commit::for_order(order, previous, key, instruction)
 }
 
-/// Adds a coupon to a commit, as the processor records it in both places.
+/// Adds a coupon to a commit, as the processor records it in all three places: the
+/// processed record, the history entry (which the wave's pick list reads) and the coupon.
 pub fn with_coupon(mut commit: Commit, coupon: IssuedCoupon) -> Commit {
     commit.processed.coupon_code = Some(coupon.code.clone());
+    commit.summary.coupon = Some(coupon.code.clone());
     commit.coupon = Some(coupon);
     commit
 }

@@ -15,6 +15,7 @@ pub mod locale;
 pub mod message;
 pub mod money;
 pub mod order;
+pub mod pick_list;
 pub mod ports;
 pub mod preview;
 pub mod process;
@@ -28,6 +29,7 @@ pub mod slip;
 pub mod stock_report;
 pub mod targeting;
 pub mod validation;
+pub mod wave;
 
 pub use campaign::Campaign;
 pub use campaign_set::CampaignSet;

@@ -555,6 +555,7 @@ fn commit_for(
     summary.applied.clone_from(&effects.applied);
     summary.held_out.clone_from(&effects.held_out);
     summary.inserts.clone_from(&effects.stock_taken);
+    summary.coupon = effects.coupon.as_ref().map(|c| c.code.clone());
     commit.stock_taken = effects.stock_taken.clone();
     commit.processed.coupon_code = effects.coupon.as_ref().map(|c| c.code.clone());
     commit.coupon = effects.coupon.clone();

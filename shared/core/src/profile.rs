@@ -226,11 +226,15 @@ pub struct OrderSummary {
     /// what the centre used, for the low-stock report.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inserts: Vec<String>,
+    /// The code of the coupon printed on the parcel: what the wave's pick list tells the
+    /// packer to print. Entries written before it was kept lack it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coupon: Option<String>,
 }
 
 impl OrderSummary {
-    /// The entry of an order as it was placed; `applied`, `held_out` and `inserts` are
-    /// left for the commit to fill from the decision.
+    /// The entry of an order as it was placed; `applied`, `held_out`, `inserts` and
+    /// `coupon` are left for the commit to fill from the decision.
     pub fn of(order: &Order) -> Self {
         OrderSummary {
             order_id: order.order_id.clone(),
@@ -248,6 +252,7 @@ impl OrderSummary {
             applied: Vec::new(),
             held_out: Vec::new(),
             inserts: Vec::new(),
+            coupon: None,
         }
     }
 

@@ -4,7 +4,11 @@
 
 pub mod environment;
 pub mod order_messages;
+pub mod pick_lists;
 pub mod similarity;
 
 pub use order_messages::{BatchReport, handle_order_messages};
+pub use pick_lists::{
+    PickListJob, PickListReport, PickListRequest, WaveSettings, write_pick_lists,
+};
 pub use similarity::{RebuildOptions, RebuildReport, rebuild_similar};

@@ -287,3 +287,9 @@ async fn issued_coupons(
     assert_eq!(unique.len(), codes.len(), "no code issued twice");
     codes
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waves_pick_lists_match_its_instructions() {
+    let (processor, objects) = shop(&RequestCounter::new()).await;
+    support::a_waves_pick_lists_match_its_instructions(processor, objects).await;
+}

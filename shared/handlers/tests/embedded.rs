@@ -52,3 +52,9 @@ async fn the_rebuild_covers_every_merchant() {
     let (processor, _objects, _dir) = shop().await;
     support::the_rebuild_covers_every_merchant(processor.store).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waves_pick_lists_match_its_instructions() {
+    let (processor, objects, _dir) = shop().await;
+    support::a_waves_pick_lists_match_its_instructions(processor, objects).await;
+}

@@ -162,6 +162,17 @@ impl Localizer {
         id.to_owned()
     }
 
+    /// "Page 2 of 3" in the language.
+    pub fn page_of(&self, page: usize, pages: usize) -> String {
+        self.label(
+            "page-of",
+            &[
+                ("page", &self.integer(page as u64)),
+                ("pages", &self.integer(pages as u64)),
+            ],
+        )
+    }
+
     /// A count with plural rules (`item-count`), the number itself formatted by ICU4X.
     pub fn count_label(&self, id: &str, count: usize) -> String {
         let mut a = FluentArgs::new();

@@ -20,8 +20,11 @@ pub mod html;
 pub mod i18n;
 mod layout;
 pub mod pdf;
+pub mod pick_list;
+pub mod pick_list_csv;
 mod renderer;
 pub mod sample;
+mod sheet;
 pub mod view;
 
 use packwise_core::instruction::PickPackInstruction;

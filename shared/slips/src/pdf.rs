@@ -1,184 +1,49 @@
-//! The slip as a PDF: a small flowing layout over krilla.
+//! The slip as a PDF, on the page engine in `sheet`.
 //!
-//! The content is cut into blocks (a heading, a table row, a line of a paragraph, the coupon,
-//! a recommendation with its QR code), each with its height measured from wrapped text.
-//! Blocks fill a page top-down and continue on the next page when the page is full; a
-//! heading never ends a page without what follows it. Every page repeats the header (the
-//! merchant and the order number, the first page with the barcode) and ends with
-//! "page X of Y". Text is real text in DejaVu Sans, subset into the file; the barcode, the
-//! QR codes and the check boxes are vector rectangles.
+//! The slip's blocks: the address and the inserts to add, the items, the coupon, the
+//! message, recommendations with their QR codes and the returns. Every page repeats the
+//! header (the merchant and the order number, the first page with the barcode) and ends
+//! with "page X of Y". The barcode and the QR codes are vector rectangles.
 
-use krilla::color::luma;
-use krilla::geom::{PathBuilder, Point, Rect};
+use std::ops::{Deref, DerefMut};
+
+use krilla::geom::{PathBuilder, Rect};
 use krilla::metadata::Metadata;
-use krilla::num::NormalizedF32;
-use krilla::page::PageSettings;
-use krilla::paint::{Fill, Stroke, StrokeDash};
+use krilla::paint::Fill;
 use krilla::surface::Surface;
-use krilla::text::{GlyphId, KrillaGlyph};
-use krilla::{Document, SerializeSettings};
 
-use crate::layout::{Fonts, Style, wrap};
+use crate::layout::Style;
+use crate::sheet::{self, Block, Item, Laid, Sheet, rect, ruled};
 use crate::view::SlipView;
-use crate::{PaperMeasures, PaperSize, SlipError};
-
-/// Sizes of one paper, in points.
-#[derive(Clone, Copy, Debug)]
-struct Metrics {
-    width: f32,
-    height: f32,
-    margin: f32,
-    base: f32,
-    small: f32,
-    title: f32,
-    leading: f32,
-    qr: f32,
-    barcode_height: f32,
-    module: f32,
-    gap: f32,
-    /// Whether a suggestion's address is printed beside its QR code. On a label the code
-    /// carries it alone: printed, it wraps over three lines per suggestion and pushes
-    /// the return information onto a second label.
-    print_urls: bool,
-}
-
-impl Metrics {
-    fn of(paper: PaperSize) -> Metrics {
-        let (width, height) = paper.points();
-        match paper {
-            PaperSize::FourBySix => Metrics {
-                width,
-                height,
-                margin: 14.0,
-                base: 8.0,
-                small: 6.5,
-                title: 12.0,
-                leading: 1.25,
-                qr: 46.0,
-                barcode_height: 32.0,
-                // Three dots of a 203 dpi thermal printer: bars of whole dots print with
-                // the widths the scanner expects.
-                module: 3.0 * 72.0 / 203.0,
-                gap: 6.0,
-                print_urls: false,
-            },
-            PaperSize::A4 | PaperSize::Letter => Metrics {
-                width,
-                height,
-                margin: 34.0,
-                base: 9.5,
-                small: 7.5,
-                title: 18.0,
-                leading: 1.25,
-                qr: 56.0,
-                barcode_height: 44.0,
-                // Five dots at 300 dpi, ten at 600.
-                module: 1.2,
-                gap: 10.0,
-                print_urls: true,
-            },
-        }
-    }
-
-    fn content_width(&self) -> f32 {
-        self.width - 2.0 * self.margin
-    }
-
-    fn line(&self, size: f32) -> f32 {
-        size * self.leading
-    }
-
-    /// Where the content area ends: above the footer's line and a gap.
-    fn content_bottom(&self) -> f32 {
-        self.height - self.margin - self.line(self.small) - self.gap
-    }
-}
-
-/// Something drawn, placed relative to the top left of its block (y grows downwards).
-#[derive(Clone, Debug)]
-enum Item {
-    /// `y` is the top of the line box; the baseline is derived from the size.
-    Text {
-        x: f32,
-        y: f32,
-        style: Style,
-        size: f32,
-        text: String,
-    },
-    Fill {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-    },
-    Frame {
-        x: f32,
-        y: f32,
-        w: f32,
-        h: f32,
-        line: f32,
-        dashed: bool,
-    },
-    Barcode {
-        x: f32,
-        y: f32,
-        module: f32,
-        h: f32,
-    },
-    Qr {
-        x: f32,
-        y: f32,
-        size: f32,
-        index: usize,
-    },
-}
-
-impl Item {
-    fn moved(&self, dx: f32, dy: f32) -> Item {
-        let mut item = self.clone();
-        match &mut item {
-            Item::Text { x, y, .. }
-            | Item::Fill { x, y, .. }
-            | Item::Frame { x, y, .. }
-            | Item::Barcode { x, y, .. }
-            | Item::Qr { x, y, .. } => {
-                *x += dx;
-                *y += dy;
-            }
-        }
-        item
-    }
-}
-
-#[derive(Clone, Debug, Default)]
-struct Block {
-    height: f32,
-    items: Vec<Item>,
-    /// A heading: goes to the next page with the block after it rather than alone.
-    keep_with_next: bool,
-    /// Space between sections: dropped at the top of a page.
-    spacer: bool,
-    /// A table row: the block of its column labels, repeated when the row starts a page.
-    labels: Option<usize>,
-}
+use crate::{PaperSize, SlipError};
 
 /// Blocks of one slip, built top-down in the content width.
 struct Flow<'a> {
-    m: Metrics,
-    fonts: &'static Fonts,
+    sheet: Sheet,
     view: &'a SlipView,
-    blocks: Vec<Block>,
-    /// The width of the column being built, when not the whole content width.
-    column: Option<f32>,
     /// How many of the view's suggestions are printed.
     suggestions: usize,
+    /// Whether a suggestion's address is printed beside its QR code. On a label the code
+    /// carries it alone: printed, it wraps over three lines per suggestion and pushes the
+    /// return information onto a second label.
+    print_urls: bool,
+}
+
+impl Deref for Flow<'_> {
+    type Target = Sheet;
+
+    fn deref(&self) -> &Sheet {
+        &self.sheet
+    }
+}
+
+impl DerefMut for Flow<'_> {
+    fn deref_mut(&mut self) -> &mut Sheet {
+        &mut self.sheet
+    }
 }
 
 impl Flow<'_> {
-    fn width(&self) -> f32 {
-        self.column.unwrap_or(self.m.content_width())
-    }
-
     /// Two sections side by side in one block that stays on one page: for short ones only
     /// (the address and the inserts, both a handful of lines).
     fn side_by_side(&mut self, left: fn(&mut Self), right: fn(&mut Self)) {
@@ -204,91 +69,19 @@ impl Flow<'_> {
             merged.height = merged.height.max(y0);
         }
         if merged.height > 0.0 {
-            self.spacer(self.m.base * 0.7);
+            let gap = self.m.base * 0.7;
+            self.spacer(gap);
             self.blocks.push(merged);
         }
     }
 
-    /// Wrapped lines of text as items from `y`, returning the height they take.
-    fn text_items(
-        &self,
-        items: &mut Vec<Item>,
-        text: &str,
-        (style, size): (Style, f32),
-        x: f32,
-        y: f32,
-        width: f32,
-    ) -> f32 {
-        let lines = wrap(self.fonts.face(style), text, size, width);
-        let lh = self.m.line(size);
-        for (i, line) in lines.iter().enumerate() {
-            items.push(Item::Text {
-                x,
-                y: y + i as f32 * lh,
-                style,
-                size,
-                text: line.clone(),
-            });
-        }
-        lines.len() as f32 * lh
-    }
-
-    fn spacer(&mut self, height: f32) {
-        self.blocks.push(Block {
-            height,
-            spacer: true,
-            ..Block::default()
-        });
-    }
-
-    fn heading(&mut self, text: &str) {
-        self.spacer(self.m.base * 0.7);
-        let mut items = vec![];
-        let h = self.text_items(
-            &mut items,
-            text,
-            (Style::Bold, self.m.base * 1.1),
-            0.0,
-            0.0,
-            self.width(),
-        );
-        items.push(Item::Fill {
-            x: 0.0,
-            y: h + 1.0,
-            w: self.width(),
-            h: 0.75,
-        });
-        self.blocks.push(Block {
-            height: h + 4.0,
-            items,
-            keep_with_next: true,
-            ..Block::default()
-        });
-    }
-
-    /// A paragraph, one block per line so that it can continue on the next page.
-    fn paragraph(&mut self, text: &str, style: Style, size: f32) {
-        let lh = self.m.line(size);
-        for line in wrap(self.fonts.face(style), text, size, self.width()) {
-            self.blocks.push(Block {
-                height: lh,
-                items: vec![Item::Text {
-                    x: 0.0,
-                    y: 0.0,
-                    style,
-                    size,
-                    text: line,
-                }],
-                ..Block::default()
-            });
-        }
-    }
-
     fn ship_to(&mut self) {
-        self.heading(self.view.label("ship-to"));
+        let v = self.view;
+        self.heading(v.label("ship-to"));
         for (i, line) in self.view.ship_to.iter().enumerate() {
             let style = if i == 0 { Style::Bold } else { Style::Regular };
-            self.paragraph(line, style, self.m.base);
+            let size = self.m.base;
+            self.paragraph(line, style, size);
         }
     }
 
@@ -339,13 +132,7 @@ impl Flow<'_> {
             0.0,
             sku_w,
         );
-        let labels = self.blocks.len();
-        self.blocks.push(Block {
-            height: m.line(m.small) + 1.0,
-            items,
-            keep_with_next: true,
-            ..Block::default()
-        });
+        let labels = self.column_labels(items);
 
         let pad = m.base * 0.2;
         for item in &v.items {
@@ -376,18 +163,7 @@ impl Flow<'_> {
                 sku_w,
             );
             let height = th.max(sh) + 2.0 * pad;
-            items.push(Item::Fill {
-                x: 0.0,
-                y: height - 0.3,
-                w: self.width(),
-                h: 0.3,
-            });
-            self.blocks.push(Block {
-                height,
-                items,
-                labels: Some(labels),
-                ..Block::default()
-            });
+            self.table_row(items, height, labels);
         }
     }
 
@@ -396,19 +172,13 @@ impl Flow<'_> {
             return;
         }
         let m = self.m;
-        self.heading(self.view.label("add-to-parcel"));
-        let square = m.base * 0.9;
+        let v = self.view;
+        self.heading(v.label("add-to-parcel"));
+        let square = self.tick_side();
         let x = square + m.gap;
         let w = self.width() - x;
         for check in &self.view.checklist {
-            let mut items = vec![Item::Frame {
-                x: 0.0,
-                y: m.base * 0.25 + 0.5,
-                w: square,
-                h: square,
-                line: 0.8,
-                dashed: false,
-            }];
+            let mut items = vec![self.tick_box(0.0)];
             let mut h =
                 self.text_items(&mut items, &check.name, (Style::Regular, m.base), x, 0.0, w);
             let detail = match (check.kind.is_empty(), check.sku.is_empty()) {
@@ -471,8 +241,10 @@ impl Flow<'_> {
         let Some(text) = &self.view.message else {
             return;
         };
-        self.heading(self.view.label("message-heading"));
-        self.paragraph(text, Style::Regular, self.m.base);
+        let v = self.view;
+        self.heading(v.label("message-heading"));
+        let size = self.m.base;
+        self.paragraph(text, Style::Regular, size);
     }
 
     fn recommendations(&mut self) {
@@ -480,7 +252,8 @@ impl Flow<'_> {
             return;
         }
         let m = self.m;
-        self.heading(self.view.label("recs-heading"));
+        let v = self.view;
+        self.heading(v.label("recs-heading"));
         // Two side by side: a QR code is taller than its few lines of text.
         let column = (self.width() - m.gap) / 2.0;
         let recs = &self.view.recommendations[..self.suggestions];
@@ -505,7 +278,7 @@ impl Flow<'_> {
                 };
                 y += self.text_items(&mut items, &rec.title, (Style::Bold, m.base), x, y, w);
                 y += self.text_items(&mut items, &rec.reason, (Style::Regular, m.small), x, y, w);
-                if m.print_urls && !rec.url.is_empty() {
+                if self.print_urls && !rec.url.is_empty() {
                     y += self.text_items(&mut items, &rec.url, (Style::Regular, m.small), x, y, w);
                 }
                 height = height.max(y);
@@ -522,9 +295,11 @@ impl Flow<'_> {
         if self.view.returns.is_empty() {
             return;
         }
-        self.heading(self.view.label("returns-heading"));
+        let v = self.view;
+        self.heading(v.label("returns-heading"));
         for line in &self.view.returns {
-            self.paragraph(line, Style::Regular, self.m.small);
+            let size = self.m.small;
+            self.paragraph(line, Style::Regular, size);
         }
     }
 }
@@ -614,71 +389,10 @@ fn next_header(flow: &Flow<'_>) -> Block {
     ruled(items, lh.max(rh) + 3.0, w, m)
 }
 
-/// A page header's items closed by a rule across the page at `height`.
-fn ruled(mut items: Vec<Item>, height: f32, w: f32, m: Metrics) -> Block {
-    items.push(Item::Fill {
-        x: 0.0,
-        y: height,
-        w,
-        h: 1.2,
-    });
-    Block {
-        height: height + 1.2 + m.gap * 0.5,
-        items,
-        ..Block::default()
-    }
-}
-
-/// Blocks per page with their top, starting below the page's header.
-fn paginate(
-    blocks: &[Block],
-    first_top: f32,
-    next_top: f32,
-    bottom: f32,
-) -> Vec<Vec<(f32, usize)>> {
-    let mut pages: Vec<Vec<(f32, usize)>> = vec![vec![]];
-    let mut top = first_top;
-    let mut y = top;
-    for (i, block) in blocks.iter().enumerate() {
-        let at_top = y <= top;
-        if block.spacer && at_top {
-            continue;
-        }
-        let mut need = block.height;
-        if block.keep_with_next {
-            need += blocks.get(i + 1).map_or(0.0, |b| b.height);
-        }
-        if y + need > bottom && !at_top {
-            pages.push(vec![]);
-            top = next_top;
-            y = top;
-            if block.spacer {
-                continue;
-            }
-            if let Some(labels) = block.labels {
-                pages.last_mut().expect("a page").push((y, labels));
-                y += blocks[labels].height;
-            }
-        }
-        pages.last_mut().expect("a page").push((y, i));
-        y += block.height;
-    }
-    pages
-}
-
-/// A slip laid out: its blocks, the two headers and which blocks go where on which page.
-struct Laid<'a> {
-    m: Metrics,
-    flow: Flow<'a>,
-    first: Block,
-    next: Block,
-    pages: Vec<Vec<(f32, usize)>>,
-}
-
 /// The slip laid out on its paper. On a label, suggestions are printed as far as they fit
 /// without another label: a second label for marketing costs the packer a print and a
 /// fold, and the HTML slip and the instruction still list them all.
-fn lay_out(view: &SlipView, paper: PaperSize) -> Laid<'_> {
+fn lay_out(view: &SlipView, paper: PaperSize) -> Laid {
     let all = view.recommendations.len();
     if paper != PaperSize::FourBySix || all == 0 {
         return lay_out_with(view, paper, all);
@@ -691,15 +405,12 @@ fn lay_out(view: &SlipView, paper: PaperSize) -> Laid<'_> {
         .unwrap_or(without)
 }
 
-fn lay_out_with(view: &SlipView, paper: PaperSize, suggestions: usize) -> Laid<'_> {
-    let m = Metrics::of(paper);
+fn lay_out_with(view: &SlipView, paper: PaperSize, suggestions: usize) -> Laid {
     let mut flow = Flow {
-        m,
-        fonts: Fonts::get(),
+        sheet: Sheet::new(paper),
         view,
-        blocks: vec![],
-        column: None,
         suggestions,
+        print_urls: paper != PaperSize::FourBySix,
     };
     if paper == PaperSize::FourBySix {
         flow.ship_to();
@@ -716,247 +427,88 @@ fn lay_out_with(view: &SlipView, paper: PaperSize, suggestions: usize) -> Laid<'
 
     let first = first_header(&flow);
     let next = next_header(&flow);
-    let pages = paginate(
-        &flow.blocks,
-        m.margin + first.height,
-        m.margin + next.height,
-        m.content_bottom(),
-    );
-    Laid {
-        m,
-        flow,
-        first,
-        next,
-        pages,
-    }
+    Laid::new(flow.sheet, first, next)
 }
 
 pub(crate) fn render(view: &SlipView, paper: PaperSize) -> Result<Vec<u8>, SlipError> {
-    let Laid {
-        m,
-        flow,
-        first,
-        next,
-        pages,
-        ..
-    } = lay_out(view, paper);
-
-    let settings = SerializeSettings {
-        // XMP repeats the document information dictionary; left out to keep slips small.
-        // krilla derives its document ids from a hash of the content, so the bytes depend on
-        // the slip alone either way.
-        xmp_metadata: false,
-        ..SerializeSettings::default()
-    };
-    let mut document = Document::new_with(settings);
-    document.set_metadata(
-        Metadata::new()
-            .title(format!("{} {}", view.label("slip-title"), view.order_id))
-            .authors(vec![view.merchant.clone()])
-            .language(view.lang.to_owned())
-            .creator("packwise".to_owned()),
+    let laid = lay_out(view, paper);
+    let footer = format!(
+        "{} · {} {}",
+        view.merchant,
+        view.label("order"),
+        view.order_id
     );
-    let count = pages.len();
-    for (number, placed) in pages.iter().enumerate() {
-        let settings = PageSettings::from_wh(m.width, m.height)
-            .ok_or_else(|| SlipError::Pdf("page size".into()))?;
-        let mut page = document.start_page_with(settings);
-        let mut surface = page.surface();
-        let painter = Painter {
-            view,
-            fonts: flow.fonts,
-        };
-        let header = if number == 0 { &first } else { &next };
-        painter.block(&mut surface, header, m.margin, m.margin);
-        for (y, i) in placed {
-            painter.block(&mut surface, &flow.blocks[*i], m.margin, *y);
-        }
-        let footer_y = m.height - m.margin - m.line(m.small);
-        let page_of = view.page_of(number + 1, count);
-        let page_w = flow.fonts.regular.width(&page_of, m.small);
-        painter.text(
-            &mut surface,
-            Style::Regular,
-            m.small,
-            m.width - m.margin - page_w,
-            footer_y,
-            &page_of,
-        );
-        let left = format!(
-            "{} · {} {}",
-            view.merchant,
-            view.label("order"),
-            view.order_id
-        );
-        let left_w = m.content_width() - page_w - m.gap;
-        if let Some(line) = wrap(&flow.fonts.regular, &left, m.small, left_w).first() {
-            painter.text(
-                &mut surface,
-                Style::Regular,
-                m.small,
-                m.margin,
-                footer_y,
-                line,
-            );
-        }
-        surface.finish();
-        page.finish();
-    }
-    document
-        .finish()
-        .map_err(|e| SlipError::Pdf(format!("{e:?}")))
+    sheet::write(
+        &laid,
+        sheet::Document {
+            metadata: Metadata::new()
+                .title(format!("{} {}", view.label("slip-title"), view.order_id))
+                .authors(vec![view.merchant.clone()])
+                .language(view.lang.to_owned())
+                .creator("packwise".to_owned()),
+            footer: &footer,
+            page_of: &|page, pages| view.page_of(page, pages),
+            paint_other: &|s, item, x0, y0| paint_code(view, s, item, x0, y0),
+        },
+    )
 }
 
-struct Painter<'a> {
-    view: &'a SlipView,
-    fonts: &'static Fonts,
-}
-
-impl Painter<'_> {
-    fn block(&self, s: &mut Surface<'_>, block: &Block, x0: f32, y0: f32) {
-        for item in &block.items {
-            match item {
-                Item::Text {
-                    x,
-                    y,
-                    style,
-                    size,
-                    text,
-                } => self.text(s, *style, *size, x0 + x, y0 + y, text),
-                Item::Fill { x, y, w, h } => rect(s, x0 + x, y0 + y, *w, *h),
-                Item::Frame {
-                    x,
-                    y,
-                    w,
-                    h,
-                    line,
-                    dashed,
-                } => frame(s, x0 + x, y0 + y, *w, *h, *line, *dashed),
-                Item::Barcode { x, y, module, h } => {
-                    for (start, len) in self.view.barcode.bars() {
-                        rect(
-                            s,
-                            x0 + x + start as f32 * module,
-                            y0 + y,
-                            len as f32 * module,
-                            *h,
-                        );
-                    }
-                }
-                Item::Qr { x, y, size, index } => {
-                    let Some(qr) = &self.view.recommendations[*index].qr else {
+/// The slip's barcode and QR codes, which the page engine leaves to the slip.
+fn paint_code(view: &SlipView, s: &mut Surface<'_>, item: &Item, x0: f32, y0: f32) {
+    match item {
+        Item::Barcode { x, y, module, h } => {
+            for (start, len) in view.barcode.bars() {
+                rect(
+                    s,
+                    x0 + x + start as f32 * module,
+                    y0 + y,
+                    len as f32 * module,
+                    *h,
+                );
+            }
+        }
+        Item::Qr { x, y, size, index } => {
+            let Some(qr) = &view.recommendations[*index].qr else {
+                return;
+            };
+            // Four modules of quiet zone inside `size`, as the standard asks.
+            let cell = size / (qr.width + 8) as f32;
+            let mut pb = PathBuilder::new();
+            for row in 0..qr.width {
+                let mut col = 0;
+                while col < qr.width {
+                    if !qr.is_dark(col, row) {
+                        col += 1;
                         continue;
-                    };
-                    // Four modules of quiet zone inside `size`, as the standard asks.
-                    let cell = size / (qr.width + 8) as f32;
-                    let mut pb = PathBuilder::new();
-                    for row in 0..qr.width {
-                        let mut col = 0;
-                        while col < qr.width {
-                            if !qr.is_dark(col, row) {
-                                col += 1;
-                                continue;
-                            }
-                            let start = col;
-                            while col < qr.width && qr.is_dark(col, row) {
-                                col += 1;
-                            }
-                            if let Some(r) = Rect::from_xywh(
-                                x0 + x + (start + 4) as f32 * cell,
-                                y0 + y + (row + 4) as f32 * cell,
-                                (col - start) as f32 * cell,
-                                cell,
-                            ) {
-                                pb.push_rect(r);
-                            }
-                        }
                     }
-                    if let Some(path) = pb.finish() {
-                        s.set_fill(Some(Fill::default()));
-                        s.set_stroke(None);
-                        s.draw_path(&path);
+                    let start = col;
+                    while col < qr.width && qr.is_dark(col, row) {
+                        col += 1;
+                    }
+                    if let Some(r) = Rect::from_xywh(
+                        x0 + x + (start + 4) as f32 * cell,
+                        y0 + y + (row + 4) as f32 * cell,
+                        (col - start) as f32 * cell,
+                        cell,
+                    ) {
+                        pb.push_rect(r);
                     }
                 }
             }
+            if let Some(path) = pb.finish() {
+                s.set_fill(Some(Fill::default()));
+                s.set_stroke(None);
+                s.draw_path(&path);
+            }
         }
-    }
-
-    /// A line of text whose line box starts at `top`.
-    fn text(&self, s: &mut Surface<'_>, style: Style, size: f32, x: f32, top: f32, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let face = self.fonts.face(style);
-        let upem = face.units_per_em();
-        let glyphs: Vec<KrillaGlyph> = face
-            .glyphs(text)
-            .into_iter()
-            .map(|g| {
-                KrillaGlyph::new(
-                    GlyphId::new(g.id.to_u32()),
-                    g.advance / upem,
-                    0.0,
-                    0.0,
-                    0.0,
-                    g.text,
-                    None,
-                )
-            })
-            .collect();
-        // DejaVu's ascender is 0.93 em; the line box adds a quarter em of leading.
-        let baseline = top + size * 1.05;
-        s.set_fill(Some(Fill::default()));
-        s.set_stroke(None);
-        s.draw_glyphs(
-            Point::from_xy(x, baseline),
-            &glyphs,
-            face.pdf.clone(),
-            text,
-            size,
-            false,
-        );
-    }
-}
-
-fn rect(s: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32) {
-    let Some(r) = Rect::from_xywh(x, y, w, h) else {
-        return;
-    };
-    let mut pb = PathBuilder::new();
-    pb.push_rect(r);
-    if let Some(path) = pb.finish() {
-        s.set_fill(Some(Fill::default()));
-        s.set_stroke(None);
-        s.draw_path(&path);
-    }
-}
-
-fn frame(s: &mut Surface<'_>, x: f32, y: f32, w: f32, h: f32, line: f32, dashed: bool) {
-    let Some(r) = Rect::from_xywh(x + line / 2.0, y + line / 2.0, w - line, h - line) else {
-        return;
-    };
-    let mut pb = PathBuilder::new();
-    pb.push_rect(r);
-    if let Some(path) = pb.finish() {
-        s.set_fill(None);
-        s.set_stroke(Some(Stroke {
-            paint: luma::Color::black().into(),
-            width: line,
-            opacity: NormalizedF32::ONE,
-            dash: dashed.then(|| StrokeDash {
-                array: vec![4.0 * line, 2.5 * line],
-                offset: 0.0,
-            }),
-            ..Stroke::default()
-        }));
-        s.draw_path(&path);
-        s.set_stroke(None);
+        Item::Text { .. } | Item::Fill { .. } | Item::Frame { .. } => {}
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Fonts;
     use crate::sample::{self, SampleSize};
     use crate::{SlipInput, SlipView};
 
@@ -986,7 +538,7 @@ mod tests {
                 );
                 let view = SlipView::build(&input).expect("builds");
                 let laid = lay_out(&view, paper);
-                let m = laid.m;
+                let m = laid.sheet.m;
                 let right = m.width - m.margin;
                 let fonts = Fonts::get();
                 let check = |block: &Block, x0: f32, y0: f32, bottom: f32, what: &str| {
@@ -1026,7 +578,7 @@ mod tests {
                     let header = if n == 0 { &laid.first } else { &laid.next };
                     check(header, m.margin, m.margin, m.content_bottom(), "header");
                     for (y, i) in page {
-                        let block = &laid.flow.blocks[*i];
+                        let block = &laid.sheet.blocks[*i];
                         assert!(
                             y + block.height <= m.content_bottom() + 0.01,
                             "{paper:?} block {i}"
@@ -1039,7 +591,7 @@ mod tests {
                 let mut placed: Vec<usize> = laid.pages.iter().flatten().map(|(_, i)| *i).collect();
                 placed.sort_unstable();
                 placed.dedup();
-                for (i, block) in laid.flow.blocks.iter().enumerate() {
+                for (i, block) in laid.sheet.blocks.iter().enumerate() {
                     assert!(
                         block.spacer || placed.contains(&i),
                         "{paper:?}: block {i} lost"

@@ -192,3 +192,61 @@ pub const RETURNS: &str = "Returns within 30 days: scan the QR code on our websi
 
 /// The product URL template of the samples.
 pub const PRODUCT_URL: &str = "https://shop.example/p/{sku}";
+
+/// Inserts of the sample pick list: SKU and catalog name (`None`: deleted since).
+pub const PICK_INSERTS: [(&str, Option<&str>); 4] = [
+    ("CARD-WELCOME", Some("Welcome card, A6 \"Hello!\"")),
+    ("GUIDE-BREW", Some("How to brew: a guide")),
+    ("SAMPLE-MATCHA", Some("Matcha sample 5 g")),
+    ("FLYER-2025", None),
+];
+
+/// A wave's pick list of `orders` orders at centre `BER1`, 10:00–12:00 UTC on
+/// 2026-11-23, one order a few seconds after the other: order `i` takes
+/// `PICK_INSERTS[i % 4]`, a second unit of it when `i % 5 == 0`, and prints a coupon when
+/// `i % 3 == 0`; every seventh order has nothing to pull and only counts.
+pub fn pick_list(orders: usize) -> packwise_core::pick_list::PickList {
+    use packwise_core::pick_list::{InsertTotal, ManifestRow, PickList};
+    use packwise_core::wave::Wave;
+
+    let start = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).unwrap();
+    let mut units = [0_u64; 4];
+    let mut manifest = Vec::new();
+    for i in 0..orders {
+        if i % 7 == 6 {
+            continue;
+        }
+        let which = i % PICK_INSERTS.len();
+        let copies = if i % 5 == 0 { 2 } else { 1 };
+        units[which] += copies as u64;
+        manifest.push(ManifestRow {
+            order_id: format!("SO-{:05}", i + 1),
+            customer: format!("C{:04}", i % 500),
+            placed_at: start + chrono::Duration::seconds(i as i64 * 7),
+            inserts: vec![PICK_INSERTS[which].0.to_owned(); copies],
+            coupon: (i % 3 == 0).then(|| format!("THANKS-{:04X}", i * 37)),
+        });
+    }
+    let mut totals: Vec<InsertTotal> = PICK_INSERTS
+        .iter()
+        .zip(units)
+        .filter(|(_, units)| *units > 0)
+        .map(|((sku, name), units)| InsertTotal {
+            sku: (*sku).to_owned(),
+            name: name.map(str::to_owned),
+            units,
+        })
+        .collect();
+    totals.sort_by(|a, b| a.sku.cmp(&b.sku));
+    PickList {
+        merchant: "tea-shop".to_owned(),
+        centre: "BER1".to_owned(),
+        wave: Wave {
+            start,
+            end: start + chrono::Duration::hours(2),
+        },
+        orders,
+        totals,
+        manifest,
+    }
+}

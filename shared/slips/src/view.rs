@@ -235,13 +235,7 @@ impl SlipView {
 
     /// "Page 2 of 3" in the slip's language.
     pub fn page_of(&self, page: usize, pages: usize) -> String {
-        self.localizer.label(
-            "page-of",
-            &[
-                ("page", &self.localizer.integer(page as u64)),
-                ("pages", &self.localizer.integer(pages as u64)),
-            ],
-        )
+        self.localizer.page_of(page, pages)
     }
 
     pub fn label<'a>(&'a self, id: &'a str) -> &'a str {

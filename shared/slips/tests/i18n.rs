@@ -118,6 +118,16 @@ fn every_language_has_every_label_with_its_arguments() {
         "kind-apology_card",
         "kind-gift",
         "kind-flyer",
+        "pick-title",
+        "pick-units",
+        "pick-totals",
+        "pick-name",
+        "pick-manifest",
+        "pick-time",
+        "pick-inserts",
+        "pick-coupon",
+        "pick-deleted-insert",
+        "pick-nothing",
     ];
     for lang in ["id", "de", "fr", "es"] {
         let l = Localizer::new(lang);
@@ -130,6 +140,14 @@ fn every_language_has_every_label_with_its_arguments() {
             }
         }
         let page = l.label("page-of", &[("page", "2"), ("pages", "3")]);
+        let wave = l.label(
+            "pick-wave",
+            &[("date", "D8"), ("start", "S8"), ("end", "E8")],
+        );
+        assert!(
+            ["D8", "S8", "E8"].iter().all(|a| wave.contains(a)),
+            "{lang}: {wave}"
+        );
         assert!(page.contains('2') && page.contains('3'), "{lang}: {page}");
         assert!(!page.contains('\u{2068}'), "no isolation marks");
         for (id, arg) in [
@@ -141,6 +159,8 @@ fn every_language_has_every_label_with_its_arguments() {
             ("rec-history", "item"),
             ("rec-category", "item"),
             ("box", "box"),
+            ("pick-centre", "centre"),
+            ("pick-orders", "orders"),
         ] {
             let text = l.label(id, &[(arg, "XYZ")]);
             assert!(text.contains("XYZ"), "{lang} {id}: {text}");

@@ -8,13 +8,15 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use aws_lambda_events::event::sqs::SqsEvent;
-use chrono::NaiveDate;
-use packwise_core::Order;
+use chrono::{DateTime, NaiveDate, Utc};
 use packwise_core::ports::{ConfigStore, Expect, ISSUED, ObjectSink, OrderStore};
 use packwise_core::process::Processor;
 use packwise_core::similar::{self, SimilarItems};
 use packwise_core::slip::SlipRenderer;
-use packwise_handlers::handle_order_messages;
+use packwise_core::wave::{Wave, WaveLength};
+use packwise_core::{Order, PickPackInstruction};
+use packwise_handlers::{PickListJob, handle_order_messages, write_pick_lists};
+use packwise_slips::PaperSize;
 use packwise_synth::{Generator, demo};
 use serde_json::json;
 
@@ -342,4 +344,168 @@ where
     let mut wanted: Vec<SimilarItems> = read.into_iter().cloned().collect();
     wanted.sort_by(|a, b| a.sku.cmp(&b.sku));
     assert_eq!(stored, wanted);
+}
+
+async fn object(objects: &impl Objects, key: &str) -> Vec<u8> {
+    objects
+        .get(key)
+        .await
+        .unwrap_or_else(|| panic!("no object at {key}"))
+}
+
+/// A manifest row with the time it sorts by.
+type TimedRow = (DateTime<Utc>, Vec<String>);
+
+/// One CSV file's rows after its header.
+fn csv_rows(bytes: &[u8]) -> Vec<Vec<String>> {
+    csv::Reader::from_reader(bytes)
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect()
+}
+
+/// A wave's pick lists, written where the warehouse reads them: one per centre with
+/// orders in the wave, whose totals and manifest say what the orders' instructions say.
+/// Run again, the same keys get the same bytes.
+pub async fn a_waves_pick_lists_match_its_instructions<S, K>(
+    processor: Processor<S, K>,
+    objects: impl Objects,
+) where
+    S: ConfigStore + OrderStore,
+    K: ObjectSink,
+{
+    let orders = orders(80);
+    let report = handle_order_messages(&processor, &sqs_event(&messages(&orders)), 4).await;
+    assert_eq!((report.processed, report.failed.len()), (80, 0));
+    let mut times: Vec<_> = orders.iter().map(|o| o.placed_at).collect();
+    times.sort();
+    let length = WaveLength::minutes(240).unwrap();
+    let wave = Wave::containing(times[times.len() / 2], length);
+
+    // What the instructions say, per centre: units per insert and a row per order with
+    // something to pull.
+    let mut totals: BTreeMap<String, BTreeMap<String, u64>> = BTreeMap::new();
+    let mut rows: BTreeMap<String, Vec<TimedRow>> = BTreeMap::new();
+    let mut counted: BTreeMap<String, usize> = BTreeMap::new();
+    for order in orders.iter().filter(|o| wave.contains(o.placed_at)) {
+        let bytes = stored_instruction(&processor, &objects, order).await;
+        let instruction: PickPackInstruction = serde_json::from_slice(&bytes).unwrap();
+        let centre = order.fulfillment_centre.clone();
+        *counted.entry(centre.clone()).or_default() += 1;
+        let skus: Vec<String> = instruction.inserts.iter().map(|i| i.sku.clone()).collect();
+        for sku in &skus {
+            *totals
+                .entry(centre.clone())
+                .or_default()
+                .entry(sku.clone())
+                .or_default() += 1;
+        }
+        let coupon = instruction.coupon.map(|c| c.code).unwrap_or_default();
+        if skus.is_empty() && coupon.is_empty() {
+            continue;
+        }
+        let row = vec![
+            order.order_id.clone(),
+            order.customer.id.clone(),
+            order
+                .placed_at
+                .to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true),
+            skus.join(";"),
+            coupon,
+        ];
+        rows.entry(centre).or_default().push((order.placed_at, row));
+    }
+    assert!(
+        counted.values().sum::<usize>() < orders.len(),
+        "some orders are outside the wave"
+    );
+    let units: u64 = totals.values().flat_map(|t| t.values()).sum();
+    assert!(units > 0, "the demo campaigns add inserts in the wave");
+
+    let job = PickListJob {
+        wave,
+        merchant: None,
+        centre: None,
+        paper: PaperSize::A4,
+    };
+    let report = write_pick_lists(&processor.store, &processor.sink, job)
+        .await
+        .unwrap();
+    assert!(report.failed.is_empty(), "{:?}", report.failed);
+    let centres: Vec<(&str, usize)> = report
+        .written
+        .iter()
+        .map(|w| (w.centre.as_str(), w.orders))
+        .collect();
+    let expected: Vec<(&str, usize)> = counted.iter().map(|(c, n)| (c.as_str(), *n)).collect();
+    assert_eq!(centres, expected);
+
+    let day_and_times = wave.key_part();
+    let mut pdfs = Vec::new();
+    for written in &report.written {
+        let stem = format!(
+            "picklists/{}/{}/{day_and_times}",
+            demo::MERCHANT,
+            written.centre
+        );
+        assert_eq!(
+            written.keys,
+            [
+                format!("{stem}.totals.csv"),
+                format!("{stem}.manifest.csv"),
+                format!("{stem}.pdf")
+            ]
+        );
+        let catalog: BTreeMap<String, String> = demo::inserts()
+            .into_iter()
+            .map(|i| (i.sku, i.name))
+            .collect();
+        let expected_totals: Vec<Vec<String>> = totals
+            .get(&written.centre)
+            .into_iter()
+            .flatten()
+            .map(|(sku, n)| vec![sku.clone(), catalog[sku].clone(), n.to_string()])
+            .collect();
+        assert_eq!(
+            csv_rows(&object(&objects, &format!("{stem}.totals.csv")).await),
+            expected_totals
+        );
+        let mut expected_rows = rows.remove(&written.centre).unwrap_or_default();
+        expected_rows.sort_by(|a, b| (a.0, &a.1[0]).cmp(&(b.0, &b.1[0])));
+        let expected_rows: Vec<Vec<String>> = expected_rows.into_iter().map(|(_, r)| r).collect();
+        assert_eq!(
+            csv_rows(&object(&objects, &format!("{stem}.manifest.csv")).await),
+            expected_rows
+        );
+        let pdf = object(&objects, &format!("{stem}.pdf")).await;
+        assert!(pdf.starts_with(b"%PDF-"), "{stem}.pdf is a PDF");
+        pdfs.push(pdf);
+    }
+
+    // The same wave again: the same keys, the same bytes.
+    let again = write_pick_lists(&processor.store, &processor.sink, job)
+        .await
+        .unwrap();
+    assert_eq!(again.written, report.written);
+    for (written, pdf) in again.written.iter().zip(&pdfs) {
+        assert_eq!(&objects.get(&written.keys[2]).await.unwrap(), pdf);
+    }
+
+    // A merchant without settings is reported by name, and nothing is written for it.
+    let unknown = write_pick_lists(
+        &processor.store,
+        &processor.sink,
+        PickListJob {
+            merchant: Some("no-such-shop"),
+            ..job
+        },
+    )
+    .await
+    .unwrap();
+    assert!(unknown.written.is_empty());
+    assert_eq!(unknown.failed.len(), 1);
+    assert_eq!(
+        unknown.failed[0].1.to_string(),
+        "no merchant no-such-shop: it has no settings"
+    );
 }

@@ -37,3 +37,18 @@ rec-category = Beliebt in { $item }
 rec-popular = Ein Kundenliebling
 returns-heading = Rücksendungen
 page-of = Seite { $page } von { $pages }
+
+# Picklisten je Welle, für das Lager.
+pick-title = Pickliste
+pick-centre = Versandzentrum { $centre }
+pick-wave = Welle vom { $date }, { $start }–{ $end } UTC
+pick-orders = Bestellungen: { $orders }
+pick-units = Stück
+pick-totals = Zu entnehmende Beilagen
+pick-name = Bezeichnung
+pick-manifest = Bestellungen mit Beilagen
+pick-time = Uhrzeit
+pick-inserts = Beilagen
+pick-coupon = Gutschein
+pick-deleted-insert = (gelöschte Beilage)
+pick-nothing = In dieser Welle ist nichts zu entnehmen.

@@ -37,3 +37,18 @@ rec-category = A favourite in { $item }
 rec-popular = A customer favourite
 returns-heading = Returns
 page-of = Page { $page } of { $pages }
+
+# Wave pick lists, for the warehouse.
+pick-title = Pick list
+pick-centre = Fulfillment centre { $centre }
+pick-wave = Wave of { $date }, { $start }–{ $end } UTC
+pick-orders = Orders: { $orders }
+pick-units = Units
+pick-totals = Inserts to pull
+pick-name = Name
+pick-manifest = Orders with something to pull
+pick-time = Time
+pick-inserts = Inserts
+pick-coupon = Coupon
+pick-deleted-insert = (deleted insert)
+pick-nothing = Nothing to pull in this wave.

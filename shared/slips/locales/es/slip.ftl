@@ -37,3 +37,18 @@ rec-category = Un favorito en { $item }
 rec-popular = Un favorito de nuestros clientes
 returns-heading = Devoluciones
 page-of = Página { $page } de { $pages }
+
+# Listas de preparación por oleada, para el almacén.
+pick-title = Lista de preparación
+pick-centre = Centro logístico { $centre }
+pick-wave = Oleada del { $date }, { $start }–{ $end } UTC
+pick-orders = Pedidos: { $orders }
+pick-units = Unidades
+pick-totals = Insertos a recoger
+pick-name = Nombre
+pick-manifest = Pedidos con insertos
+pick-time = Hora
+pick-inserts = Insertos
+pick-coupon = Cupón
+pick-deleted-insert = (inserto eliminado)
+pick-nothing = Nada que recoger en esta oleada.

@@ -37,3 +37,18 @@ rec-category = Un favori dans { $item }
 rec-popular = Un favori de nos clients
 returns-heading = Retours
 page-of = Page { $page } sur { $pages }
+
+# Listes de prélèvement par vague, pour l'entrepôt.
+pick-title = Liste de prélèvement
+pick-centre = Centre d'expédition { $centre }
+pick-wave = Vague du { $date }, { $start }–{ $end } UTC
+pick-orders = Commandes : { $orders }
+pick-units = Unités
+pick-totals = Encarts à prélever
+pick-name = Nom
+pick-manifest = Commandes avec des encarts
+pick-time = Heure
+pick-inserts = Encarts
+pick-coupon = Bon de réduction
+pick-deleted-insert = (encart supprimé)
+pick-nothing = Rien à prélever dans cette vague.

@@ -34,3 +34,18 @@ rec-category = Favorit di { $item }
 rec-popular = Favorit pelanggan
 returns-heading = Pengembalian
 page-of = Halaman { $page } dari { $pages }
+
+# Daftar ambil per gelombang, untuk gudang.
+pick-title = Daftar ambil
+pick-centre = Pusat pemenuhan { $centre }
+pick-wave = Gelombang { $date }, { $start }–{ $end } UTC
+pick-orders = Pesanan: { $orders }
+pick-units = Jumlah
+pick-totals = Sisipan yang diambil
+pick-name = Nama
+pick-manifest = Pesanan dengan barang untuk diambil
+pick-time = Waktu
+pick-inserts = Sisipan
+pick-coupon = Kupon
+pick-deleted-insert = (sisipan dihapus)
+pick-nothing = Tidak ada yang perlu diambil pada gelombang ini.
