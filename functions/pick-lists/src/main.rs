@@ -52,13 +52,15 @@ async fn main() -> Result<(), Error> {
     .await
 }
 
-/// `PICK_LIST_PAPER`: `a4` (default) or `letter`.
-fn paper_from_env() -> Result<PaperSize, String> {
+/// `PICK_LIST_PAPER`: `merchant` (default: each merchant's slip paper, A4 for labels),
+/// `a4` or `letter` for every merchant.
+fn paper_from_env() -> Result<Option<PaperSize>, String> {
     match std::env::var("PICK_LIST_PAPER").ok().as_deref() {
-        None | Some("a4") => Ok(PaperSize::A4),
-        Some("letter") => Ok(PaperSize::Letter),
+        None | Some("merchant") => Ok(None),
+        Some("a4") => Ok(Some(PaperSize::A4)),
+        Some("letter") => Ok(Some(PaperSize::Letter)),
         Some(other) => Err(format!(
-            "environment variable PICK_LIST_PAPER={other:?} is not a4 or letter"
+            "environment variable PICK_LIST_PAPER={other:?} is not merchant, a4 or letter"
         )),
     }
 }

@@ -110,9 +110,10 @@ enum Command {
         /// How long after a wave ends it counts as closed, in minutes.
         #[arg(long, default_value_t = 15)]
         settle_minutes: u32,
-        /// Paper of the PDF: a4 or letter.
-        #[arg(long, default_value = "a4", value_parser = packwise_cli::pick_list::parse_paper)]
-        paper: packwise_slips::PaperSize,
+        /// Paper of the PDF, a4 or letter (default: the merchant's slip paper, A4 where
+        /// slips are printed on 4x6 labels).
+        #[arg(long, value_parser = packwise_cli::pick_list::parse_paper)]
+        paper: Option<packwise_slips::PaperSize>,
     },
     /// Write the JSON Schemas of orders, campaigns, inserts, settings and instructions.
     Schema {

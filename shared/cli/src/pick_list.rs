@@ -19,7 +19,8 @@ pub struct PickListArgs<'a> {
     pub wave_start: Option<DateTime<Utc>>,
     pub wave_minutes: u32,
     pub settle_minutes: u32,
-    pub paper: PaperSize,
+    /// `None` for the merchant's slip paper.
+    pub paper: Option<PaperSize>,
 }
 
 /// The paper a list is printed on: `a4` or `letter` (a 4x6 label is too small for one).

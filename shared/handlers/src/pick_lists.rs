@@ -79,7 +79,9 @@ pub struct PickListJob<'a> {
     /// Only this centre (its list is written even when empty); every centre with orders
     /// in the wave when `None`.
     pub centre: Option<&'a str>,
-    pub paper: PaperSize,
+    /// The PDF's paper for every merchant; `None` for each merchant's slip paper (a
+    /// merchant printing slips on 4x6 labels gets A4).
+    pub paper: Option<PaperSize>,
 }
 
 /// One centre's list as written.
@@ -170,7 +172,7 @@ where
             list,
             merchant_name: &settings.name,
             locale: &settings.default_locale,
-            paper: job.paper,
+            paper: job.paper.unwrap_or(settings.slip.paper),
         })
         .map_err(|source| PickListError::Render {
             centre: list.centre.clone(),

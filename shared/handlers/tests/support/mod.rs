@@ -16,7 +16,6 @@ use packwise_core::slip::SlipRenderer;
 use packwise_core::wave::{Wave, WaveLength};
 use packwise_core::{Order, PickPackInstruction};
 use packwise_handlers::{PickListJob, handle_order_messages, write_pick_lists};
-use packwise_slips::PaperSize;
 use packwise_synth::{Generator, demo};
 use serde_json::json;
 
@@ -426,7 +425,8 @@ pub async fn a_waves_pick_lists_match_its_instructions<S, K>(
         wave,
         merchant: None,
         centre: None,
-        paper: PaperSize::A4,
+        // The merchant's: the demo prints slips on 4x6 labels, and lists on A4.
+        paper: None,
     };
     let report = write_pick_lists(&processor.store, &processor.sink, job)
         .await
@@ -479,6 +479,11 @@ pub async fn a_waves_pick_lists_match_its_instructions<S, K>(
         );
         let pdf = object(&objects, &format!("{stem}.pdf")).await;
         assert!(pdf.starts_with(b"%PDF-"), "{stem}.pdf is a PDF");
+        let a4 = b"/MediaBox [0 0 595.276 841.89]";
+        assert!(
+            pdf.windows(a4.len()).any(|w| w == a4),
+            "{stem}.pdf is on A4"
+        );
         pdfs.push(pdf);
     }
 
