@@ -1,9 +1,11 @@
 //! Renders the sample slip in every language and paper size, as PDF and HTML, plus a long
-//! order that runs over several pages: `cargo run -p packwise-slips --example samples -- OUT_DIR`.
+//! order that runs over several pages, and a 120-order wave's pick list in every language
+//! on A4 and Letter: `cargo run -p packwise-slips --example samples -- OUT_DIR`.
 //! `scripts/render-samples` runs it and turns the PDFs into PNGs to look at.
 
 use std::path::PathBuf;
 
+use packwise_slips::pick_list::PickListInput;
 use packwise_slips::sample::{self, SampleSize};
 use packwise_slips::{PaperSize, SlipInput, render_html, render_pdf};
 
@@ -37,6 +39,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let pdf = render_pdf(&input)?;
             std::fs::write(out.join(format!("{stem}.pdf")), &pdf)?;
             std::fs::write(out.join(format!("{stem}.html")), render_html(&input)?)?;
+            println!("{stem}.pdf {:>6} bytes", pdf.len());
+        }
+    }
+    let list = sample::pick_list(120);
+    for locale in ["en-US", "id-ID", "de-DE", "fr-FR", "es-ES"] {
+        for paper in [PaperSize::A4, PaperSize::Letter] {
+            let pdf = packwise_slips::pick_list::render_pdf(&PickListInput {
+                list: &list,
+                merchant_name: "Tea Shop",
+                locale,
+                paper,
+            })?;
+            let stem = format!("picklist-{locale}-{}", paper.name());
+            std::fs::write(out.join(format!("{stem}.pdf")), &pdf)?;
             println!("{stem}.pdf {:>6} bytes", pdf.len());
         }
     }
