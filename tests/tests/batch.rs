@@ -1,14 +1,13 @@
 //! Processing in batches gives exactly what processing one order at a time gives, even
 //! when orders of one batch compete for the last units of a budget or of stock.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use packwise_core::order::Order;
 use packwise_core::ports::{ConfigStore, Expect, ISSUED, OrderStore};
 use packwise_core::process::Processor;
+use packwise_e2e::files_under;
 use packwise_embedded::{FileSink, SqliteStore};
 use packwise_slips::Slips;
 use packwise_synth::{Generator, demo};
@@ -51,24 +50,6 @@ async fn shop(
         Duration::from_secs(600),
     )
     .with_slips(Arc::new(Slips::new()))
-}
-
-/// Every file under `dir`, by its path below it.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(d) = pending.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                found.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    found
 }
 
 async fn compare(tight: bool) {
@@ -118,8 +99,8 @@ async fn compare(tight: bool) {
     );
     // Slips rendered on several threads per batch are the slips of one at a time.
     let (a, b) = (
-        files(&one_dir.path().join("out")),
-        files(&batch_dir.path().join("out")),
+        files_under(&one_dir.path().join("out")),
+        files_under(&batch_dir.path().join("out")),
     );
     assert_eq!(
         a.len(),
@@ -189,7 +170,7 @@ async fn a_batch_reports_each_bad_order_in_place() {
             .is_none()
     );
     assert_eq!(
-        files(&dir.path().join("out")).len(),
+        files_under(&dir.path().join("out")).len(),
         3 * 7,
         "the 7 good orders' objects"
     );

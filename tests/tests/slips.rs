@@ -2,7 +2,7 @@
 //! the customer's language, the same bytes on every replay, and an order whose slip
 //! cannot be printed refused before anything is committed.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,6 +10,7 @@ use packwise_core::Order;
 use packwise_core::ports::{ConfigStore, Expect, OrderStore};
 use packwise_core::process::{ProcessError, Processor};
 use packwise_core::slip::PaperSize;
+use packwise_e2e::files_under;
 use packwise_embedded::{FileSink, SqliteStore};
 use packwise_slips::Slips;
 use packwise_synth::demo;
@@ -37,10 +38,9 @@ impl Shop {
     }
 
     fn written(&self) -> Vec<(PathBuf, Vec<u8>)> {
-        let mut files = Vec::new();
-        walk(&self.dir.path().join("out"), &mut files);
-        files.sort();
-        files
+        files_under(&self.dir.path().join("out"))
+            .into_iter()
+            .collect()
     }
 
     async fn change_settings(&self, change: impl FnOnce(&mut packwise_core::MerchantSettings)) {
@@ -48,21 +48,6 @@ impl Shop {
         let mut settings = store.settings(demo::MERCHANT).await.unwrap().unwrap();
         change(&mut settings);
         store.put_settings(&settings, Expect::Any).await.unwrap();
-    }
-}
-
-fn walk(dir: &Path, files: &mut Vec<(PathBuf, Vec<u8>)>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(&path, files);
-        } else {
-            let bytes = std::fs::read(&path).unwrap();
-            files.push((path, bytes));
-        }
     }
 }
 
@@ -167,7 +152,7 @@ async fn a_replay_after_the_settings_changed_writes_the_same_slip_and_new_orders
     .await;
     // As after a crash between the commit and the writes.
     for (path, _) in &first {
-        std::fs::remove_file(path).unwrap();
+        std::fs::remove_file(shop.dir.path().join("out").join(path)).unwrap();
     }
     let again = shop.processor.process(&order).await.unwrap();
     assert!(again.replayed);
