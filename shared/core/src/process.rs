@@ -405,11 +405,7 @@ where
                 reason: e.to_string(),
             })?;
         let slip = match (&self.slips, &instruction.slip) {
-            (Some(slips), Some(_)) => Some(slips.render(
-                &set.settings.merchant,
-                &instruction,
-                set.settings.slip.html_template.as_deref(),
-            )?),
+            (Some(slips), Some(_)) => Some(render_slip(slips.as_ref(), set, &instruction)?),
             _ => None,
         };
         self.write_objects(
@@ -428,20 +424,27 @@ where
     }
 }
 
+/// The slip the instruction names, its HTML in the merchant's template.
+fn render_slip(
+    slips: &dyn SlipRenderer,
+    set: &CampaignSet,
+    instruction: &PickPackInstruction,
+) -> Result<RenderedSlip, SlipFailure> {
+    let settings = &set.settings;
+    slips.render(
+        &settings.merchant,
+        instruction,
+        settings.slip.html_template.as_deref(),
+    )
+}
+
 /// Every decided order's slip, on every core: a slip takes milliseconds to render, the
 /// decision microseconds, so a round's slips would otherwise bound the processor.
 fn render_all(
     slips: &dyn SlipRenderer,
     decided: &[Decided],
 ) -> Vec<Result<RenderedSlip, SlipFailure>> {
-    let render = |d: &Decided| {
-        let settings = &d.set.settings;
-        slips.render(
-            &settings.merchant,
-            &d.instruction,
-            settings.slip.html_template.as_deref(),
-        )
-    };
+    let render = |d: &Decided| render_slip(slips, &d.set, &d.instruction);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(decided.len());
