@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::barcode::Code128;
 use crate::i18n::Localizer;
-use crate::{PaperMeasures, PaperSize, SlipError, SlipInput};
+use crate::{PaperMeasures, SlipError, SlipInput};
 
 /// Labels every template may use, by Fluent id.
 const LABELS: [&str; 15] = [
@@ -240,14 +240,6 @@ impl SlipView {
 
     pub fn label<'a>(&'a self, id: &'a str) -> &'a str {
         self.labels.get(id).map(String::as_str).unwrap_or(id)
-    }
-
-    pub fn paper_size(&self) -> PaperSize {
-        match self.paper {
-            "4x6" => PaperSize::FourBySix,
-            "letter" => PaperSize::Letter,
-            _ => PaperSize::A4,
-        }
     }
 }
 
