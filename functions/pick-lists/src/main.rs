@@ -8,7 +8,7 @@
 use aws_lambda_events::event::eventbridge::EventBridgeEvent;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use packwise_aws::{AwsSettings, Clients, DynamoStore, RequestCounter, S3Sink};
-use packwise_handlers::{PickListJob, PickListRequest, WaveSettings, write_pick_lists};
+use packwise_handlers::{PickListJob, PickListRequest, WaveSettings, list_paper, write_pick_lists};
 use packwise_slips::PaperSize;
 use serde_json::{Value, json};
 
@@ -57,10 +57,8 @@ async fn main() -> Result<(), Error> {
 fn paper_from_env() -> Result<Option<PaperSize>, String> {
     match std::env::var("PICK_LIST_PAPER").ok().as_deref() {
         None | Some("merchant") => Ok(None),
-        Some("a4") => Ok(Some(PaperSize::A4)),
-        Some("letter") => Ok(Some(PaperSize::Letter)),
-        Some(other) => Err(format!(
-            "environment variable PICK_LIST_PAPER={other:?} is not merchant, a4 or letter"
-        )),
+        Some(paper) => list_paper(paper)
+            .map(Some)
+            .map_err(|e| format!("environment variable PICK_LIST_PAPER: {e}, or merchant")),
     }
 }

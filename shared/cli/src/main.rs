@@ -112,7 +112,7 @@ enum Command {
         settle_minutes: u32,
         /// Paper of the PDF, a4 or letter (default: the merchant's slip paper, A4 where
         /// slips are printed on 4x6 labels).
-        #[arg(long, value_parser = packwise_cli::pick_list::parse_paper)]
+        #[arg(long, value_parser = packwise_handlers::list_paper)]
         paper: Option<packwise_slips::PaperSize>,
     },
     /// Write the JSON Schemas of orders, campaigns, inserts, settings and instructions.

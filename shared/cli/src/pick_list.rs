@@ -23,17 +23,6 @@ pub struct PickListArgs<'a> {
     pub paper: Option<PaperSize>,
 }
 
-/// The paper a list is printed on: `a4` or `letter` (a 4x6 label is too small for one).
-pub fn parse_paper(text: &str) -> Result<PaperSize, String> {
-    match text.to_ascii_lowercase().as_str() {
-        "a4" => Ok(PaperSize::A4),
-        "letter" => Ok(PaperSize::Letter),
-        _ => Err(format!(
-            "`{text}` is not a paper for a pick list: use a4 or letter"
-        )),
-    }
-}
-
 /// Builds and writes the wave's lists and prints, per centre, its orders, units and the
 /// files written. Settings that make no wave, and a merchant without settings, are errors.
 pub async fn run<S: ConfigStore + OrderStore>(

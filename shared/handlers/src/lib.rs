@@ -9,6 +9,6 @@ pub mod similarity;
 
 pub use order_messages::{BatchReport, handle_order_messages};
 pub use pick_lists::{
-    PickListJob, PickListReport, PickListRequest, WaveSettings, write_pick_lists,
+    PickListJob, PickListReport, PickListRequest, WaveSettings, list_paper, write_pick_lists,
 };
 pub use similarity::{RebuildOptions, RebuildReport, rebuild_similar};

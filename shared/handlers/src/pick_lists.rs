@@ -70,6 +70,17 @@ impl PickListRequest {
     }
 }
 
+/// The paper a list is printed on: `a4` or `letter` (a 4x6 label is too small for one).
+pub fn list_paper(text: &str) -> Result<PaperSize, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "a4" => Ok(PaperSize::A4),
+        "letter" => Ok(PaperSize::Letter),
+        _ => Err(format!(
+            "`{text}` is not a paper for a pick list: use a4 or letter"
+        )),
+    }
+}
+
 /// What to write: the wave, and optionally one merchant and one centre.
 #[derive(Clone, Copy, Debug)]
 pub struct PickListJob<'a> {
