@@ -101,7 +101,11 @@ impl CustomerProfile {
         self.birthday.is_some_and(|b| b.month() == now.month())
     }
 
-    /// Touches of a campaign (or of any campaign in `group`) within the last `days`.
+    /// Touches of a campaign (or of any campaign in `group`) less than `days` before or
+    /// after `now`. After, too: orders are not processed in the order they were placed
+    /// (SQS does not keep order, and processors run side by side), so a touch recorded
+    /// for a later order must count against an earlier one. Then no stretch of `days`
+    /// ever holds more touches than a cap allows, whatever order they were recorded in.
     pub fn touches_within(
         &self,
         campaign: &str,
@@ -110,9 +114,10 @@ impl CustomerProfile {
         now: DateTime<Utc>,
     ) -> u32 {
         let since = now - chrono::Duration::days(i64::from(days));
+        let until = now + chrono::Duration::days(i64::from(days));
         self.touches
             .iter()
-            .filter(|t| t.at > since && t.at <= now)
+            .filter(|t| t.at > since && t.at < until)
             .filter(|t| match group {
                 Some(g) => t.group.as_deref() == Some(g),
                 None => t.campaign == campaign,
@@ -408,6 +413,18 @@ mod tests {
         assert_eq!(p.touches_within("a", None, 30, now), 2);
         assert_eq!(p.touches_within("a", None, 10, now), 1);
         assert_eq!(p.touches_within("x", Some("coupons"), 30, now), 2);
+        // A later order processed first: its touch counts against this one.
+        p.record_touch(Touch {
+            campaign: "a".into(),
+            group: None,
+            at: now + chrono::Duration::days(3),
+        });
+        assert_eq!(p.touches_within("a", None, 10, now), 2);
+        assert_eq!(
+            p.touches_within("a", None, 3, now),
+            1,
+            "3 days after is out"
+        );
         p.record_touch(Touch {
             campaign: "c".into(),
             group: None,
