@@ -106,7 +106,7 @@ impl DynamoStore {
         let mut backoff = Backoff::new();
         loop {
             let (items, parts) = self.transaction(commit, &groups)?;
-            let token = request_token(commit, &groups, backoff.retries());
+            let token = request_token(&self.table, commit, &groups, backoff.retries());
             let sent = self
                 .client
                 .transact_write_items()
@@ -407,12 +407,22 @@ fn put(builder: aws_sdk_dynamodb::types::builders::PutBuilder) -> StoreResult<Tr
 
 /// The transaction's idempotency token: the SDK resends a request that timed out with
 /// the same token, and DynamoDB then applies it at most once (for 10 minutes). Derived
-/// from the merchant, the order, what this attempt writes (a later attempt with other
-/// content, another shard or a new decision, must not reuse a token: DynamoDB would
-/// refuse it as a mismatch) and the resend count; hashed to the 36 characters allowed.
-fn request_token(commit: &Commit, groups: &[CampaignBumps<'_>], resend: u32) -> String {
+/// from the table, the merchant, the order, what this attempt writes (a later attempt
+/// with other content, another shard or a new decision, must not reuse a token:
+/// DynamoDB would refuse it as a mismatch) and the resend count; hashed to the 36
+/// characters allowed. The table is in it because tokens count across the account and
+/// region: the same order committed to two stacks' tables (a staging stack replaying
+/// production's orders) would otherwise be refused as a mismatch in the second.
+fn request_token(
+    table: &str,
+    commit: &Commit,
+    groups: &[CampaignBumps<'_>],
+    resend: u32,
+) -> String {
     let shards: Vec<Option<u32>> = groups.iter().map(CampaignBumps::shard).collect();
     let digest = Sha256::new()
+        .chain_update(table.as_bytes())
+        .chain_update([0])
         .chain_update(commit.merchant.as_bytes())
         .chain_update([0])
         .chain_update(commit.processed.order_id.as_bytes())
@@ -472,18 +482,19 @@ mod tests {
     }
 
     #[test]
-    fn tokens_are_short_stable_and_differ_by_order_content_and_shard() {
+    fn tokens_are_short_stable_and_differ_by_table_order_content_and_shard() {
         let commit = sample_commit("O-1");
         let mut groups = campaign_bumps(&commit);
-        let token = request_token(&commit, &groups, 0);
+        let token = request_token("t", &commit, &groups, 0);
         assert_eq!(token.len(), 36);
-        assert_eq!(token, request_token(&commit, &groups, 0));
-        assert_ne!(token, request_token(&sample_commit("O-2"), &groups, 0));
-        assert_ne!(token, request_token(&commit, &groups, 1));
+        assert_eq!(token, request_token("t", &commit, &groups, 0));
+        assert_ne!(token, request_token("t", &sample_commit("O-2"), &groups, 0));
+        assert_ne!(token, request_token("t", &commit, &groups, 1));
+        assert_ne!(token, request_token("staging", &commit, &groups, 0));
         let mut other_merchant = commit.clone();
         other_merchant.merchant = "globex".into();
-        assert_ne!(token, request_token(&other_merchant, &groups, 0));
+        assert_ne!(token, request_token("t", &other_merchant, &groups, 0));
         groups[0].tried += 1;
-        assert_ne!(token, request_token(&commit, &groups, 0));
+        assert_ne!(token, request_token("t", &commit, &groups, 0));
     }
 }
