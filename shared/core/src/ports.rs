@@ -455,6 +455,14 @@ pub trait OrderStore: Send + Sync {
             Ok(outcomes)
         }
     }
+    /// Waits before the `round`-th decision again of orders whose commit lost a race
+    /// (counting from 1), so processors that collided do not collide again in step. The
+    /// default does not wait: an adapter whose writers contend over a network waits a
+    /// random, growing time.
+    fn pause_after_conflict(&self, round: u32) -> impl Future<Output = ()> + Send {
+        let _ = round;
+        async {}
+    }
     fn profile(
         &self,
         merchant: &str,

@@ -202,9 +202,12 @@ where
                 Err(e) => results[i] = Some(Err(e)),
             }
         }
-        for _ in 0..MAX_ATTEMPTS {
+        for round in 0..MAX_ATTEMPTS {
             if todo.is_empty() {
                 return;
+            }
+            if round > 0 {
+                self.store.pause_after_conflict(round as u32).await;
             }
             todo = self.decide_and_commit(orders, todo, results).await;
         }

@@ -48,6 +48,10 @@ impl OrderStore for DynamoStore {
         Ok(outcomes)
     }
 
+    async fn pause_after_conflict(&self, round: u32) {
+        super::backoff::pause(round).await;
+    }
+
     async fn profile(
         &self,
         merchant: &str,
