@@ -1,11 +1,13 @@
 //! DynamoDB and S3 adapters of the storage ports.
 
+pub mod capacity;
 pub mod counting;
 mod s3_sink;
 mod settings;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use capacity::{CapacityMeter, Units};
 pub use counting::RequestCounter;
 pub use s3_sink::S3Sink;
 pub use settings::{AwsSettings, Clients, SettingsError};

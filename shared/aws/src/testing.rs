@@ -41,9 +41,10 @@ static LOCAL: OnceLock<LocalAws> = OnceLock::new();
 pub fn local_aws() -> &'static LocalAws {
     LOCAL.get_or_init(|| match std::env::var("PACKWISE_TEST_AWS_ENDPOINT") {
         Ok(endpoint) if !endpoint.is_empty() => {
-            wait_until_ready(&endpoint, Duration::from_secs(30)).unwrap_or_else(|e| {
-                panic!("PACKWISE_TEST_AWS_ENDPOINT={endpoint} does not answer: {e}")
-            });
+            wait_until_ready(&endpoint, Readiness::MotoApi, Duration::from_secs(30))
+                .unwrap_or_else(|e| {
+                    panic!("PACKWISE_TEST_AWS_ENDPOINT={endpoint} does not answer: {e}")
+                });
             LocalAws {
                 endpoint,
                 _lifeline: None,
@@ -101,37 +102,78 @@ impl LocalAws {
 /// A new table, created as the template creates it, and a store over it whose requests
 /// `counter` counts; the guard deletes the table when the test is done.
 pub async fn fresh_table(counter: &RequestCounter) -> (DynamoStore, DropTable) {
-    let table = unique_name("packwise-test");
     let client = local_aws().clients(counter).dynamodb;
+    let (store, guard) = table_on(client, Server::Moto).await;
+    counter.reset();
+    (store, guard)
+}
+
+/// [`fresh_table`] on DynamoDB Local, whose requests are counted and metered.
+pub async fn fresh_table_on_dynamodb_local(
+    counter: &RequestCounter,
+    meter: &crate::CapacityMeter,
+) -> (DynamoStore, DropTable) {
+    let client = measured_clients(counter, meter).dynamodb;
+    let (store, guard) = table_on(client, Server::DynamoDbLocal).await;
+    counter.reset();
+    meter.reset();
+    (store, guard)
+}
+
+async fn table_on(client: aws_sdk_dynamodb::Client, server: Server) -> (DynamoStore, DropTable) {
+    let table = unique_name("packwise-test");
     create_table(&client, &table)
         .await
         .unwrap_or_else(|e| panic!("creating table {table}: {e}"));
-    counter.reset();
-    (DynamoStore::new(client, &table), DropTable::new(&table))
+    let guard = DropTable {
+        table: table.clone(),
+        server,
+    };
+    (DynamoStore::new(client, &table), guard)
+}
+
+/// Which local server holds a table.
+#[derive(Clone, Copy, Debug)]
+enum Server {
+    Moto,
+    DynamoDbLocal,
 }
 
 /// Deletes its table when the test is done.
-pub struct DropTable(String);
+pub struct DropTable {
+    table: String,
+    server: Server,
+}
 
 impl DropTable {
+    /// For a table the test made itself on the moto server.
     pub fn new(table: &str) -> DropTable {
-        DropTable(table.to_string())
+        DropTable {
+            table: table.to_string(),
+            server: Server::Moto,
+        }
     }
 }
 
 impl Drop for DropTable {
     /// `Drop` cannot await, and the test's runtime may be shutting down: delete on a
-    /// thread of its own with a small runtime that ends with it. Best effort; a table
-    /// left behind dies with the test server.
+    /// thread of its own with a small runtime that ends with it, and a client made there
+    /// (a client's connections belong to the runtime that made them). Best effort; a
+    /// table left behind dies with the test server.
     fn drop(&mut self) {
-        let table = std::mem::take(&mut self.0);
+        let (table, server) = (std::mem::take(&mut self.table), self.server);
         let deleting = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a runtime for the cleanup");
             runtime.block_on(async {
-                let client = local_aws().dynamodb().await;
+                let client = match server {
+                    Server::Moto => local_aws().dynamodb().await,
+                    Server::DynamoDbLocal => {
+                        measured_clients(&RequestCounter::new(), &Default::default()).dynamodb
+                    }
+                };
                 let _ = client.delete_table().table_name(&table).send().await;
             });
         });
@@ -154,44 +196,79 @@ fn project_root() -> PathBuf {
 }
 
 fn start_moto() -> LocalAws {
-    let root = project_root();
-    let venv = Command::new(root.join("scripts/venv"))
-        .arg("moto")
+    let bin = PathBuf::from(tool_path(
+        "venv",
+        &["moto"],
+        "moto server (Python 3 with venv and pip, and the PyPI registry reachable)",
+    ));
+    let moto = bin.join("moto_server");
+    let (endpoint, lifeline) = serve("moto", Readiness::MotoApi, |port| {
+        let mut command = Command::new(&moto);
+        command.args(["-H", "127.0.0.1", "-p", &port.to_string()]);
+        command
+    });
+    LocalAws {
+        endpoint,
+        _lifeline: Some(lifeline),
+    }
+}
+
+/// What a script under `scripts/` printed: the path of the tool it made sure of.
+fn tool_path(script: &str, args: &[&str], needs: &str) -> String {
+    let output = Command::new(project_root().join("scripts").join(script))
+        .args(args)
         .stderr(Stdio::inherit())
         .output()
-        .unwrap_or_else(|e| panic!("running scripts/venv moto: {e}"));
+        .unwrap_or_else(|e| panic!("running scripts/{script}: {e}"));
     assert!(
-        venv.status.success(),
-        "scripts/venv moto failed: the tests need moto server (Python 3 with venv and \
-         pip, and the PyPI registry reachable)"
+        output.status.success(),
+        "scripts/{script} {} failed: the tests need {needs}",
+        args.join(" ")
     );
-    let bin = PathBuf::from(String::from_utf8_lossy(&venv.stdout).trim());
+    String::from_utf8_lossy(&output.stdout).trim().to_string()
+}
+
+/// How to tell that a server started on a port is answering.
+#[derive(Clone, Copy)]
+enum Readiness {
+    /// moto's own API answers 200.
+    MotoApi,
+    /// Any HTTP answer (DynamoDB Local refuses an unsigned `GET /` with 400).
+    AnyHttp,
+}
+
+/// Starts the server `command` builds for a free port, tied to this test binary's life,
+/// and waits until it answers. Returns its endpoint and the lifeline.
+fn serve(
+    name: &str,
+    readiness: Readiness,
+    command: impl Fn(u16) -> Command,
+) -> (String, Mutex<(Child, ChildStdin)>) {
     let mut last_error = String::new();
-    // A port found free can be taken by another test binary before moto binds it.
+    // A port found free can be taken by another test binary before the server binds it.
     for _ in 0..3 {
         let port = free_port();
-        let log = std::env::temp_dir().join(format!("packwise-moto-{port}.log"));
+        let log = std::env::temp_dir().join(format!("packwise-{name}-{port}.log"));
         let log_file = std::fs::File::create(&log)
             .unwrap_or_else(|e| panic!("creating {}: {e}", log.display()));
+        let server = command(port);
         let mut child = Command::new("sh")
             .arg("-c")
             // Stop the server when our end of the pipe closes (the test binary exited).
-            .arg(r#""$0" -H 127.0.0.1 -p "$1" & pid=$!; cat >/dev/null; kill "$pid""#)
-            .arg(bin.join("moto_server"))
-            .arg(port.to_string())
+            .arg(r#""$0" "$@" & pid=$!; cat >/dev/null; kill "$pid""#)
+            .arg(server.get_program())
+            .args(server.get_args())
+            .current_dir(server.get_current_dir().unwrap_or(Path::new(".")))
             .stdin(Stdio::piped())
             .stdout(log_file.try_clone().expect("log handle"))
             .stderr(log_file)
             .spawn()
-            .unwrap_or_else(|e| panic!("starting moto server: {e}"));
+            .unwrap_or_else(|e| panic!("starting {name}: {e}"));
         let endpoint = format!("http://127.0.0.1:{port}");
-        match wait_until_ready(&endpoint, Duration::from_secs(30)) {
+        match wait_until_ready(&endpoint, readiness, Duration::from_secs(60)) {
             Ok(()) => {
                 let stdin = child.stdin.take().expect("piped stdin");
-                return LocalAws {
-                    endpoint,
-                    _lifeline: Some(Mutex::new((child, stdin))),
-                };
+                return (endpoint, Mutex::new((child, stdin)));
             }
             Err(e) => {
                 let _ = child.kill();
@@ -202,7 +279,68 @@ fn start_moto() -> LocalAws {
             }
         }
     }
-    panic!("moto server did not start: {last_error}")
+    panic!("{name} did not start: {last_error}")
+}
+
+/// Amazon DynamoDB Local on loopback (`scripts/dynamodb-local` installs it), in memory,
+/// started on first call and stopped when the binary exits. For the runs that need what
+/// moto lacks: transactions isolated from each other as DynamoDB isolates them, a commit
+/// whose cost does not grow with the table, and consumed capacity in the answers.
+pub fn local_dynamodb() -> &'static LocalServer {
+    static SERVER: OnceLock<LocalServer> = OnceLock::new();
+    SERVER.get_or_init(|| {
+        let home = PathBuf::from(tool_path(
+            "dynamodb-local",
+            &[],
+            "DynamoDB Local (Java 17, and the npm registry reachable)",
+        ));
+        let (endpoint, lifeline) = serve("dynamodb-local", Readiness::AnyHttp, |port| {
+            let mut command = Command::new("java");
+            command
+                .current_dir(&home)
+                .arg("-Djava.library.path=./DynamoDBLocal_lib")
+                .args(["-jar", "DynamoDBLocal.jar", "-inMemory", "-port"])
+                .arg(port.to_string());
+            command
+        });
+        LocalServer {
+            endpoint,
+            _lifeline: lifeline,
+        }
+    })
+}
+
+/// A server this test binary started.
+pub struct LocalServer {
+    pub endpoint: String,
+    _lifeline: Mutex<(Child, ChildStdin)>,
+}
+
+/// Clients over DynamoDB Local and the moto server's S3, built as the functions build
+/// theirs, with every request counted and DynamoDB's consumed capacity measured.
+/// Requests are sent as they come: DynamoDB Local isolates transactions itself.
+pub fn measured_clients(counter: &RequestCounter, meter: &crate::CapacityMeter) -> crate::Clients {
+    let plain = |endpoint: &str| {
+        aws_config::SdkConfig::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("us-east-1"))
+            .endpoint_url(endpoint)
+            .credentials_provider(
+                aws_credential_types::provider::SharedCredentialsProvider::new(
+                    LocalAws::credentials(),
+                ),
+            )
+            .build()
+    };
+    let s3 = crate::Clients::from_sdk_config(&plain(&local_aws().endpoint), true, counter).s3;
+    let dynamodb = aws_sdk_dynamodb::config::Builder::from(&plain(&local_dynamodb().endpoint))
+        .interceptor(counter.clone())
+        .interceptor(meter.clone())
+        .build();
+    crate::Clients {
+        dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb),
+        s3,
+    }
 }
 
 fn free_port() -> u16 {
@@ -212,8 +350,8 @@ fn free_port() -> u16 {
         .expect("a free loopback port")
 }
 
-/// Polls the server's own API until it answers.
-fn wait_until_ready(endpoint: &str, timeout: Duration) -> Result<(), String> {
+/// Polls the server until it answers.
+fn wait_until_ready(endpoint: &str, readiness: Readiness, timeout: Duration) -> Result<(), String> {
     let address = endpoint
         .trim_start_matches("http://")
         .trim_end_matches('/')
@@ -221,7 +359,7 @@ fn wait_until_ready(endpoint: &str, timeout: Duration) -> Result<(), String> {
     let deadline = Instant::now() + timeout;
     let mut last = String::from("no answer");
     while Instant::now() < deadline {
-        match probe(&address) {
+        match probe(&address, readiness) {
             Ok(()) => return Ok(()),
             Err(e) => last = e,
         }
@@ -232,7 +370,7 @@ fn wait_until_ready(endpoint: &str, timeout: Duration) -> Result<(), String> {
     ))
 }
 
-fn probe(address: &str) -> Result<(), String> {
+fn probe(address: &str, readiness: Readiness) -> Result<(), String> {
     let mut stream = TcpStream::connect(address).map_err(|e| e.to_string())?;
     stream
         .set_read_timeout(Some(Duration::from_secs(2)))
@@ -244,7 +382,8 @@ fn probe(address: &str) -> Result<(), String> {
     .map_err(|e| e.to_string())?;
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).map_err(|e| e.to_string())?;
-    if head.starts_with(b"HTTP/1.") && &head[9..12] == b"200" {
+    let answered = head.starts_with(b"HTTP/1.");
+    if answered && (matches!(readiness, Readiness::AnyHttp) || &head[9..12] == b"200") {
         Ok(())
     } else {
         Err(format!("answered {}", String::from_utf8_lossy(&head)))
