@@ -1,4 +1,8 @@
-//! End-to-end scenarios live in `tests/`; what several of them read back lives here.
+//! End-to-end scenarios live in `tests/`; what several of them read back lives here, and
+//! the load run the `load` benchmark drives.
+
+pub mod cost;
+pub mod load;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
