@@ -10,20 +10,11 @@
 use std::time::Instant;
 
 use packwise_e2e::cost::{Deployment, Line, Measurement, Prices, Usage, bill, total};
-use packwise_e2e::load::{LoadOptions, Stack, account, run};
+use packwise_e2e::load::{LoadOptions, Stack, account, run, setting};
 use rust_decimal::Decimal;
 
 /// The target the shipped design is held to, in US dollars per million orders.
 const TARGET: Decimal = Decimal::from_parts(3, 0, 0, false, 0);
-
-fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
-    match std::env::var(name) {
-        Ok(v) => v
-            .parse()
-            .unwrap_or_else(|_| panic!("{name}={v} is not a number")),
-        Err(_) => default,
-    }
-}
 
 fn main() {
     let prices = Prices::shipped().unwrap_or_else(|e| panic!("{e}"));

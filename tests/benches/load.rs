@@ -11,16 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use packwise_e2e::load::{LoadOptions, Stack, account, run};
-
-fn setting(name: &str, default: usize) -> usize {
-    match std::env::var(name) {
-        Ok(v) => v
-            .parse()
-            .unwrap_or_else(|_| panic!("{name}={v} is not a whole number")),
-        Err(_) => default,
-    }
-}
+use packwise_e2e::load::{LoadOptions, Stack, account, run, setting};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument would mean nothing here.

@@ -382,6 +382,17 @@ pub fn account(options: &LoadOptions, report: &LoadReport, keys: &[String]) -> A
     accounting
 }
 
+/// A run's setting from the environment variable `name`, or `default` where it is unset.
+/// A value that does not parse stops the run: a typo must not run the default instead.
+pub fn setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) => v
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={v} is not a number")),
+        Err(_) => default,
+    }
+}
+
 /// CPU time (user and system) this process has used.
 pub fn cpu_time() -> Duration {
     // SAFETY: getrusage only writes the struct it is given.
