@@ -162,11 +162,15 @@ async fn a_load_run_accounts_for_every_order_sent() {
     }
     // Each bad order is delivered five times, as SQS would before its dead-letter queue:
     // four more deliveries each, in four batches. Any other order delivered again lost
-    // a race to another batch on an earlier delivery and got through on a later one.
+    // a race to another batch on an earlier delivery (or waited for an earlier order of
+    // its customer that did) and got through on a later one.
     let raced = report.redelivered - 4 * 4;
     assert_eq!(raced, report.passing_failures.len());
     for (order, reason) in &report.passing_failures {
-        assert!(reason.contains("concurrent"), "{order}: {reason}");
+        assert!(
+            reason.contains("concurrent") || reason.contains("held back"),
+            "{order}: {reason}"
+        );
     }
     assert!(
         report.handler_times.len() >= 12 + 4 * 4,

@@ -2,6 +2,7 @@
 //! per container.
 
 use aws_config::BehaviorVersion;
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 
 use crate::counting::RequestCounter;
 
@@ -73,14 +74,28 @@ impl Clients {
         local_endpoint: bool,
         counter: &RequestCounter,
     ) -> Clients {
-        let dynamodb = aws_sdk_dynamodb::config::Builder::from(sdk)
-            .interceptor(counter.clone())
-            .build();
-        let s3 = aws_sdk_s3::config::Builder::from(sdk)
+        Self::from_sdk_config_with(sdk, local_endpoint, counter, &[])
+    }
+
+    /// As [`Clients::from_sdk_config`], with `extra` interceptors on both clients after the
+    /// counter (tests inject faults this way). The functions pass none.
+    pub fn from_sdk_config_with(
+        sdk: &aws_config::SdkConfig,
+        local_endpoint: bool,
+        counter: &RequestCounter,
+        extra: &[SharedInterceptor],
+    ) -> Clients {
+        let mut dynamodb = aws_sdk_dynamodb::config::Builder::from(sdk);
+        dynamodb.push_interceptor(SharedInterceptor::new(counter.clone()));
+        let mut s3 = aws_sdk_s3::config::Builder::from(sdk)
             // Local servers answer on one host name; AWS prefers virtual-hosted addresses.
-            .force_path_style(local_endpoint)
-            .interceptor(counter.clone())
-            .build();
+            .force_path_style(local_endpoint);
+        s3.push_interceptor(SharedInterceptor::new(counter.clone()));
+        for interceptor in extra {
+            dynamodb.push_interceptor(interceptor.clone());
+            s3.push_interceptor(interceptor.clone());
+        }
+        let (dynamodb, s3) = (dynamodb.build(), s3.build());
         Clients {
             dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb),
             s3: aws_sdk_s3::Client::from_conf(s3),

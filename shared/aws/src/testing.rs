@@ -16,17 +16,22 @@ use std::time::{Duration, Instant};
 
 use std::sync::Arc;
 
+use aws_sdk_dynamodb::config::retry::RetryPartition;
 use aws_sdk_dynamodb::config::{BehaviorVersion, Credentials, Region};
 use aws_smithy_runtime_api::client::http::{
     HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
     SharedHttpConnector,
 };
+use aws_smithy_runtime_api::client::interceptors::SharedInterceptor;
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use tokio::sync::Semaphore;
+use tokio::sync::RwLock;
 
 use crate::counting::RequestCounter;
 use crate::{DynamoStore, create_table};
+
+mod faults;
+pub use faults::{Fault, FaultInjector};
 
 pub struct LocalAws {
     pub endpoint: String,
@@ -75,6 +80,40 @@ impl LocalAws {
     /// Clients as the functions build them, with their requests counted.
     pub fn clients(&self, counter: &RequestCounter) -> crate::Clients {
         crate::Clients::from_sdk_config(&self.sdk_config(), true, counter)
+    }
+
+    /// Clients as [`LocalAws::clients`], whose attempts `faults` may fail. They get
+    /// retry quota of their own, as each Lambda container's process does: the SDK's
+    /// retry token bucket is otherwise shared by every client of a service in the
+    /// process, and one test's spent retries would cut short another's.
+    pub fn clients_with_faults(
+        &self,
+        counter: &RequestCounter,
+        faults: &FaultInjector,
+    ) -> crate::Clients {
+        let clients = crate::Clients::from_sdk_config_with(
+            &self.sdk_config(),
+            true,
+            counter,
+            &[SharedInterceptor::new(faults.clone())],
+        );
+        let partition = unique_name("packwise-faults");
+        let dynamodb = clients
+            .dynamodb
+            .config()
+            .to_builder()
+            .retry_partition(RetryPartition::new(format!("{partition}-dynamodb")))
+            .build();
+        let s3 = clients
+            .s3
+            .config()
+            .to_builder()
+            .retry_partition(RetryPartition::new(format!("{partition}-s3")))
+            .build();
+        crate::Clients {
+            dynamodb: aws_sdk_dynamodb::Client::from_conf(dynamodb),
+            s3: aws_sdk_s3::Client::from_conf(s3),
+        }
     }
 
     pub async fn dynamodb(&self) -> aws_sdk_dynamodb::Client {
@@ -392,21 +431,26 @@ fn probe(address: &str, readiness: Readiness) -> Result<(), String> {
 
 /// moto applies a transaction by copying the table, writing, and on a failed condition
 /// putting the copy back, with no lock: two transactions at once can fail with a server
-/// error or undo each other's writes. DynamoDB isolates transactions (serializable), so
-/// sending moto one write request at a time gives the tests DynamoDB's semantics; the
-/// callers still race for everything else (reads, the order of writes, retries).
+/// error or undo each other's writes. Nor may a read overlap the copy: moto's reads of
+/// absent items add empty entries to the table, and the copy then fails with a 500
+/// (`dictionary changed size during iteration`), which the SDK retries, so a test that
+/// counts attempts sees one too many. DynamoDB isolates transactions (serializable), so
+/// sending moto one DynamoDB write at a time, and reads only while no write is under
+/// way, gives the tests DynamoDB's semantics; the callers still race for everything else
+/// (reads among themselves, the order of reads and writes, retries). The gate also
+/// answers the requests a [`FaultInjector`] refuses, without sending them.
 #[derive(Debug)]
 struct OneWriteAtATime {
     inner: SharedHttpClient,
-    gate: Arc<Semaphore>,
+    gate: Arc<RwLock<()>>,
 }
 
 impl OneWriteAtATime {
     fn shared() -> SharedHttpClient {
-        static GATE: OnceLock<Arc<Semaphore>> = OnceLock::new();
+        static GATE: OnceLock<Arc<RwLock<()>>> = OnceLock::new();
         SharedHttpClient::new(OneWriteAtATime {
             inner: aws_smithy_http_client::Builder::new().build_http(),
-            gate: GATE.get_or_init(|| Arc::new(Semaphore::new(1))).clone(),
+            gate: GATE.get_or_init(|| Arc::new(RwLock::new(()))).clone(),
         })
     }
 }
@@ -427,33 +471,45 @@ impl HttpClient for OneWriteAtATime {
 #[derive(Debug)]
 struct GatedConnector {
     inner: SharedHttpConnector,
-    gate: Arc<Semaphore>,
+    gate: Arc<RwLock<()>>,
 }
 
-const WRITES: [&str; 5] = [
+/// Every DynamoDB request that changes what moto holds, tables included.
+const WRITES: [&str; 9] = [
     "TransactWriteItems",
     "PutItem",
     "UpdateItem",
     "DeleteItem",
     "BatchWriteItem",
+    "CreateTable",
+    "DeleteTable",
+    "UpdateTable",
+    "UpdateTimeToLive",
 ];
 
 impl HttpConnector for GatedConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let is_write = request
+        // A request a FaultInjector refuses is answered here, never sent.
+        if let Some(answer) = request.extension::<faults::InjectedAnswer>() {
+            let response = answer.response();
+            return HttpConnectorFuture::new(async move { Ok(response) });
+        }
+        // DynamoDB names its operation in this header; S3 requests have none and pass.
+        let operation = request
             .headers()
             .get("x-amz-target")
+            .filter(|target| target.starts_with("DynamoDB_"))
             .and_then(|target| target.rsplit('.').next())
-            .is_some_and(|operation| WRITES.contains(&operation));
+            .map(|operation| WRITES.contains(&operation));
         let (inner, gate) = (self.inner.clone(), self.gate.clone());
         HttpConnectorFuture::new(async move {
-            let _turn = match is_write {
-                true => Some(
-                    gate.acquire_owned()
-                        .await
-                        .expect("the gate is never closed"),
-                ),
-                false => None,
+            let _write = match operation {
+                Some(true) => Some(gate.clone().write_owned().await),
+                _ => None,
+            };
+            let _read = match operation {
+                Some(false) => Some(gate.read_owned().await),
+                _ => None,
             };
             inner.call(request).await
         })

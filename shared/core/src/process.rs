@@ -30,6 +30,11 @@ pub enum ProcessError {
     Contention(String),
     #[error(transparent)]
     Slip(#[from] SlipFailure),
+    #[error(
+        "order {order} held back: order {earlier} of the same customer, earlier in the batch, \
+         failed before its commit was known to land, and must be decided first"
+    )]
+    HeldBack { order: String, earlier: String },
 }
 
 impl ProcessError {
@@ -40,7 +45,7 @@ impl ProcessError {
             // The same instruction renders the same way on every attempt.
             ProcessError::Slip(_) => false,
             ProcessError::Store(e) => e.is_retryable(),
-            ProcessError::Contention(_) => true,
+            ProcessError::Contention(_) | ProcessError::HeldBack { .. } => true,
         }
     }
 }
@@ -159,12 +164,20 @@ where
     /// longest run of orders with no customer (or order id) twice, and a commit that
     /// loses a race sends its order and those after it round again. Results come back
     /// in input order.
+    ///
+    /// An order that fails for a reason that may pass (the store unavailable) before its
+    /// commit is known to have landed holds back the customer's later orders in the
+    /// batch, with a retryable error: decided now, they would count on a history without
+    /// it, and the redelivered order would then be decided after them.
     pub async fn process_batch(&self, orders: &[Order]) -> Vec<Result<Processed, ProcessError>> {
         let mut results: Vec<Option<Result<Processed, ProcessError>>> =
             orders.iter().map(|_| None).collect();
+        let mut landed = vec![false; orders.len()];
         let mut wave = Vec::new();
         let mut customers = std::collections::HashSet::new();
         let mut order_ids = std::collections::HashSet::new();
+        // Customers whose earlier order failed unsettled, with that order's id.
+        let mut held: HashMap<(&str, &str), &str> = HashMap::new();
         for (i, order) in orders.iter().enumerate() {
             if let Err(e) = order.validate() {
                 results[i] = Some(Err(e.into()));
@@ -173,16 +186,26 @@ where
             let customer = (order.merchant.as_str(), order.customer.id.as_str());
             let id = (order.merchant.as_str(), order.order_id.as_str());
             if customers.contains(&customer) || order_ids.contains(&id) {
-                self.process_wave(orders, &wave, &mut results).await;
+                self.process_wave(orders, &wave, &mut results, &mut landed)
+                    .await;
+                hold_back_after_failures(orders, &wave, &results, &landed, &mut held);
                 wave.clear();
                 customers.clear();
                 order_ids.clear();
+            }
+            if let Some(earlier) = held.get(&customer) {
+                results[i] = Some(Err(ProcessError::HeldBack {
+                    order: order.order_id.clone(),
+                    earlier: earlier.to_string(),
+                }));
+                continue;
             }
             customers.insert(customer);
             order_ids.insert(id);
             wave.push(i);
         }
-        self.process_wave(orders, &wave, &mut results).await;
+        self.process_wave(orders, &wave, &mut results, &mut landed)
+            .await;
         results
             .into_iter()
             .map(|r| r.expect("every order has a result"))
@@ -194,6 +217,7 @@ where
         orders: &[Order],
         wave: &[usize],
         results: &mut [Option<Result<Processed, ProcessError>>],
+        landed: &mut [bool],
     ) {
         let mut todo = Vec::new();
         for &i in wave {
@@ -209,7 +233,7 @@ where
             if round > 0 {
                 self.store.pause_after_conflict(round as u32).await;
             }
-            todo = self.decide_and_commit(orders, todo, results).await;
+            todo = self.decide_and_commit(orders, todo, results, landed).await;
         }
         for (i, _) in todo {
             results[i] = Some(Err(ProcessError::Contention(orders[i].order_id.clone())));
@@ -218,11 +242,13 @@ where
 
     /// One round of a wave: a batch read, the decisions, a batch commit. Returns the
     /// orders to decide again: the one whose commit conflicted and every one after it.
+    /// Marks in `landed` the orders whose commit is stored (now or before).
     async fn decide_and_commit(
         &self,
         orders: &[Order],
         todo: Vec<(usize, Arc<CampaignSet>)>,
         results: &mut [Option<Result<Processed, ProcessError>>],
+        landed: &mut [bool],
     ) -> Vec<(usize, Arc<CampaignSet>)> {
         let keys: Vec<OrderKeys<'_>> = todo.iter().map(|(i, set)| set.keys(&orders[*i])).collect();
         let contexts = match self.store.load_many(&keys).await {
@@ -245,6 +271,7 @@ where
         for ((i, set), mut ctx) in todo.into_iter().zip(contexts) {
             let order = &orders[i];
             if let Some(done) = ctx.processed {
+                landed[i] = true;
                 results[i] = Some(self.replay(done, &set).await);
                 continue;
             }
@@ -299,8 +326,12 @@ where
         for d in decided {
             let i = d.index;
             match outcomes.next() {
-                Some(CommitOutcome::Committed) => written.push(d),
+                Some(CommitOutcome::Committed) => {
+                    landed[i] = true;
+                    written.push(d)
+                }
                 Some(CommitOutcome::AlreadyProcessed(done)) => {
+                    landed[i] = true;
                     results[i] = Some(self.replay(done, &d.set).await)
                 }
                 // Lost a race for a budget unit or stock (or not attempted after such a
@@ -424,6 +455,27 @@ where
             instruction,
             replayed: true,
         })
+    }
+}
+
+/// Notes the customers of the wave's orders that failed, for a reason that may pass,
+/// without their commit known to be stored: their later orders in the batch wait.
+fn hold_back_after_failures<'a>(
+    orders: &'a [Order],
+    wave: &[usize],
+    results: &[Option<Result<Processed, ProcessError>>],
+    landed: &[bool],
+    held: &mut HashMap<(&'a str, &'a str), &'a str>,
+) {
+    for &i in wave {
+        if let Some(Err(e)) = &results[i]
+            && e.is_retryable()
+            && !landed[i]
+        {
+            let order = &orders[i];
+            held.entry((order.merchant.as_str(), order.customer.id.as_str()))
+                .or_insert(order.order_id.as_str());
+        }
     }
 }
 

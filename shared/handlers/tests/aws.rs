@@ -7,57 +7,19 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use packwise_aws::testing::{local_aws, unique_name};
-use packwise_aws::{DynamoStore, RequestCounter, S3Sink, create_table};
+use packwise_aws::{DynamoStore, RequestCounter, S3Sink};
 use packwise_core::ports::OrderStore;
 use packwise_core::process::Processor;
 use packwise_slips::Slips;
 use support::Objects;
-
-struct Bucket {
-    client: aws_sdk_s3::Client,
-    name: String,
-}
-
-impl Objects for Bucket {
-    async fn get(&self, key: &str) -> Option<Vec<u8>> {
-        let object = self
-            .client
-            .get_object()
-            .bucket(&self.name)
-            .key(key)
-            .send()
-            .await
-            .ok()?;
-        Some(object.body.collect().await.ok()?.into_bytes().to_vec())
-    }
-}
+use support::aws::Bucket;
 
 async fn store(counter: &RequestCounter) -> DynamoStore {
-    let clients = local_aws().clients(counter);
-    let table = unique_name("packwise-handlers");
-    create_table(&clients.dynamodb, &table).await.unwrap();
-    let store = DynamoStore::new(clients.dynamodb, &table);
-    packwise_synth::demo::install(&store).await.unwrap();
-    store
+    support::aws::demo_store(&local_aws().clients(counter)).await
 }
 
 async fn shop(counter: &RequestCounter) -> (Processor<DynamoStore, S3Sink>, Bucket) {
-    let store = store(counter).await;
-    let s3 = local_aws().clients(counter).s3;
-    let bucket = local_aws().bucket().await;
-    let processor = Processor::new(
-        store,
-        S3Sink::new(s3.clone(), &bucket),
-        Duration::from_secs(60),
-    )
-    .with_slips(Arc::new(Slips::new()));
-    (
-        processor,
-        Bucket {
-            client: s3,
-            name: bucket,
-        },
-    )
+    support::aws::shop(&local_aws().clients(counter)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,7 +166,7 @@ async fn two_hundred_orders_a_poison_message_and_a_full_replay() {
         );
     }
     assert_eq!(failed, ["msg-poison"]);
-    let keys = object_keys(&objects).await;
+    let keys = objects.keys().await;
     assert_eq!(
         keys.len(),
         3 * 200,
@@ -221,7 +183,7 @@ async fn two_hundred_orders_a_poison_message_and_a_full_replay() {
         .map(|(_, bytes)| bytes.clone())
         .collect();
     assert_eq!(instructions.len(), 200);
-    let coupons = issued_coupons(&processor, &instructions).await;
+    let coupons = support::aws::issued_coupons(&processor, &instructions).await;
     assert!(!coupons.is_empty(), "the demo campaigns issue coupons");
     let counted = support::counters(&processor).await;
     counter.reset();
@@ -237,55 +199,15 @@ async fn two_hundred_orders_a_poison_message_and_a_full_replay() {
         0,
         "a replay commits nothing"
     );
-    assert_eq!(object_keys(&objects).await, keys);
+    assert_eq!(objects.keys().await, keys);
     for (key, bytes) in keys.iter().zip(&before) {
         assert_eq!(&objects.get(key).await.unwrap(), bytes, "{key} changed");
     }
-    assert_eq!(issued_coupons(&processor, &instructions).await, coupons);
+    assert_eq!(
+        support::aws::issued_coupons(&processor, &instructions).await,
+        coupons
+    );
     assert_eq!(support::counters(&processor).await, counted);
-}
-
-async fn object_keys(bucket: &Bucket) -> Vec<String> {
-    let mut keys = Vec::new();
-    let mut pages = bucket
-        .client
-        .list_objects_v2()
-        .bucket(&bucket.name)
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        keys.extend(
-            page.unwrap()
-                .contents()
-                .iter()
-                .filter_map(|o| o.key().map(str::to_string)),
-        );
-    }
-    keys.sort();
-    keys
-}
-
-/// Every coupon code printed in the instructions, each checked to be stored once.
-async fn issued_coupons(
-    processor: &Processor<DynamoStore, S3Sink>,
-    instructions: &[Vec<u8>],
-) -> Vec<String> {
-    let mut codes = Vec::new();
-    for bytes in instructions {
-        let instruction: serde_json::Value = serde_json::from_slice(bytes).unwrap();
-        if let Some(code) = instruction["coupon"]["code"].as_str() {
-            let stored = processor
-                .store
-                .coupon(packwise_synth::demo::MERCHANT, code)
-                .await
-                .unwrap();
-            assert!(stored.is_some(), "coupon {code} is stored");
-            codes.push(code.to_string());
-        }
-    }
-    let unique: std::collections::BTreeSet<_> = codes.iter().collect();
-    assert_eq!(unique.len(), codes.len(), "no code issued twice");
-    codes
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -19,6 +19,8 @@ use packwise_handlers::{PickListJob, handle_order_messages, write_pick_lists};
 use packwise_synth::{Generator, demo};
 use serde_json::json;
 
+pub mod aws;
+
 /// Reads back what the sink wrote.
 pub trait Objects {
     fn get(&self, key: &str) -> impl Future<Output = Option<Vec<u8>>>;
@@ -73,7 +75,9 @@ pub fn messages(orders: &[Order]) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn stored_instruction<S: ConfigStore + OrderStore, K: ObjectSink>(
+/// The order's instruction as written, checked against its processed record, and its
+/// slip against a fresh rendering.
+pub async fn stored_instruction<S: ConfigStore + OrderStore, K: ObjectSink>(
     processor: &Processor<S, K>,
     objects: &impl Objects,
     order: &Order,
