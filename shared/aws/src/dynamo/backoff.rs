@@ -1,11 +1,11 @@
 //! Waiting before trying again when DynamoDB says "not now": items a batch left
 //! unprocessed under throttling, a transaction that lost to a concurrent one.
 //!
-//! Each wait is drawn at random up to a ceiling that doubles ("full jitter"). Without
-//! the randomness, processors that collided once on a hot item (an insert's stock, a
-//! budget shard) all wait the same time and collide again at every retry: 32 processors
-//! racing for one insert's stock on DynamoDB Local left one order in eighty failed
-//! after every retry with fixed waits.
+//! Each wait is drawn at random up to a ceiling that doubles ("full jitter"), here and
+//! between the processor's rounds after a lost commit. Without the randomness,
+//! processors that collided once on a hot item (a profile, an insert's stock, a budget
+//! shard) retry in step and collide again: 32 processors on DynamoDB Local left one
+//! order in eighty failed after all their rounds.
 
 use std::time::Duration;
 
