@@ -13,9 +13,10 @@ use sha2::{Digest, Sha256};
 use super::backoff::Backoff;
 use super::errors::{unavailable, unbuilt};
 use super::history::history_item;
-use super::items::{Item, document, document_item, n};
+use super::items::{Item, document_item, n};
 use super::keys::{EXPIRES_AT, Key};
 use super::load::counter_attribute;
+use super::processed::{processed_item, processed_record};
 use super::shards::{shard_cap, shards_to_try};
 use super::store::DynamoStore;
 use super::versioned::VERSION;
@@ -160,7 +161,7 @@ impl DynamoStore {
 
         // Claiming the order id is the idempotency check; on failure the stored record
         // comes back with the cancellation, so a redelivery needs no second read.
-        let mut processed = document_item(&Key::processed(m, order), &commit.processed)?;
+        let mut processed = processed_item(&Key::processed(m, order), &commit.processed)?;
         processed.insert(
             EXPIRES_AT.into(),
             n(epoch_seconds(SystemTime::now() + PROCESSED_KEPT)),
@@ -316,7 +317,7 @@ impl DynamoStore {
         };
         if let Some(reason) = failed(&Part::Processed) {
             let done = match reason.item() {
-                Some(item) if !item.is_empty() => document(item.clone())?,
+                Some(item) if !item.is_empty() => processed_record(item.clone())?,
                 _ => self.stored_processed(commit).await?.ok_or_else(|| {
                     StoreError::Unavailable(format!(
                         "order {} was claimed but its record is not readable yet",
@@ -379,11 +380,8 @@ impl DynamoStore {
     }
 
     async fn stored_processed(&self, commit: &Commit) -> StoreResult<Option<ProcessedOrder>> {
-        self.get_document(&Key::processed(
-            &commit.merchant,
-            &commit.processed.order_id,
-        ))
-        .await
+        self.processed_order(&commit.merchant, &commit.processed.order_id)
+            .await
     }
 }
 

@@ -9,6 +9,7 @@ use packwise_core::similar::SimilarItems;
 use super::errors::corrupt;
 use super::items::{Item, count, document, item_name};
 use super::keys::Key;
+use super::processed::processed_record;
 use super::shards::COUNTER_SHARDS;
 use super::store::DynamoStore;
 
@@ -93,7 +94,11 @@ fn context_of(k: &OrderKeys<'_>, found: &HashMap<Key, Item>) -> StoreResult<Orde
     }
     Ok(OrderContext {
         profile: doc(found, &Key::profile(k.merchant, k.customer))?,
-        processed: doc(found, &Key::processed(k.merchant, k.order_id))?,
+        processed: found
+            .get(&Key::processed(k.merchant, k.order_id))
+            .cloned()
+            .map(processed_record)
+            .transpose()?,
         issued,
         stock,
         similar,

@@ -14,6 +14,7 @@ mod key_store;
 mod keys;
 mod load;
 mod order_store;
+mod processed;
 mod shards;
 mod stock;
 mod store;

@@ -116,7 +116,7 @@ impl OrderStore for DynamoStore {
         merchant: &str,
         order_id: &str,
     ) -> StoreResult<Option<ProcessedOrder>> {
-        self.get_document(&Key::processed(merchant, order_id)).await
+        self.processed_order(merchant, order_id).await
     }
 
     /// BatchWriteItem, 25 lists to a request. A request may not hold one key twice: the
