@@ -519,6 +519,15 @@ pub fn evaluate(condition: &Condition, vars: &Variables<'_>) -> Result<bool, Con
     evaluate_reference(&condition.program, vars)
 }
 
+/// Evaluates a condition on the cel interpreter alone: the reference `evaluate` must
+/// agree with, whichever path answers. For tests and the fuzz targets.
+pub fn evaluate_on_interpreter(
+    condition: &Condition,
+    vars: &Variables<'_>,
+) -> Result<bool, ConditionError> {
+    evaluate_reference(&condition.program, vars)
+}
+
 fn evaluate_reference(program: &Program, vars: &Variables<'_>) -> Result<bool, ConditionError> {
     match program.execute(vars.reference()) {
         Ok(Value::Bool(b)) => Ok(b),
