@@ -44,21 +44,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             };
             Problem::new(status, "unreadable-body", detail)
         })?;
-        let mut de = serde_json::Deserializer::from_slice(&bytes);
-        let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let e = path_error(e);
-            Problem::field(StatusCode::BAD_REQUEST, "malformed", &e.field, e.message)
-        })?;
-        de.end().map_err(|e| {
-            Problem::field(
-                StatusCode::BAD_REQUEST,
-                "malformed",
-                "(body)",
-                e.to_string(),
-            )
-        })?;
-        Ok(JsonBody(value))
+        decode(&bytes).map(JsonBody)
     }
+}
+
+/// A whole request body read as `T`, or a problem naming the field at fault. What
+/// `JsonBody` does once it has the bytes; public so the fuzz targets run it.
+pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Problem> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let e = path_error(e);
+        Problem::field(StatusCode::BAD_REQUEST, "malformed", &e.field, e.message)
+    })?;
+    de.end().map_err(|e| {
+        Problem::field(
+            StatusCode::BAD_REQUEST,
+            "malformed",
+            "(body)",
+            e.to_string(),
+        )
+    })?;
+    Ok(value)
 }
 
 /// A part of a body read on its own, with the path of the field at fault within it.
@@ -69,7 +75,9 @@ pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, Fi
 fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> FieldError {
     let path = e.path().to_string();
     FieldError {
-        field: if path == "." {
+        // "." is the body itself; a blank path, an unknown field with a blank name at
+        // its top, which the message quotes.
+        field: if path == "." || path.trim().is_empty() {
             "(body)".to_string()
         } else {
             path
@@ -137,5 +145,36 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathPar
             .await
             .map(|Path(value)| PathParam(value))
             .map_err(|e| Problem::new(StatusCode::BAD_REQUEST, "invalid-path", e.body_text()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use packwise_core::Campaign;
+
+    use super::decode;
+
+    /// Found by fuzzing: an unknown field named "" or " " at the top of a body was
+    /// reported on a blank field, which names nothing a client can find.
+    #[test]
+    fn an_unknown_field_with_a_blank_name_is_reported_on_the_body() {
+        for (body, quoted) in [(r#"{"": 1}"#, "``"), (r#"{" ": 1}"#, "` `")] {
+            let problem = decode::<Campaign>(body.as_bytes()).unwrap_err();
+            assert_eq!(problem.status, 400);
+            assert_eq!(problem.errors[0].field, "(body)", "{body}");
+            assert!(
+                problem.errors[0]
+                    .message
+                    .contains(&format!("unknown field {quoted}")),
+                "{problem:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_field_at_fault_is_named_by_its_path() {
+        let problem = decode::<Campaign>(br#"{"id": "a", "name": "b", "actions": {"coupon": 1}}"#)
+            .unwrap_err();
+        assert_eq!(problem.errors[0].field, "actions.coupon");
     }
 }

@@ -161,6 +161,16 @@ pub struct Order {
 
 pub const MAX_LINES: usize = 500;
 pub(crate) const MAX_ID: usize = 128;
+/// Most units of one line: far beyond any parcel, and small enough that the units of
+/// `MAX_LINES` lines add up without overflow.
+pub const MAX_QUANTITY: u32 = 1_000_000;
+
+/// The largest unit price and total (in the order's currency) an order may state. With
+/// `MAX_QUANTITY` and `MAX_LINES` it keeps every line total and their sum far inside
+/// what a `Decimal` holds, so no amount computed from a valid order overflows.
+pub fn max_amount() -> Decimal {
+    Decimal::from(1_000_000_000u32)
+}
 
 impl Order {
     pub fn money(&self, amount: Decimal) -> Money {
@@ -198,17 +208,25 @@ impl Order {
         if self.lines.len() > MAX_LINES {
             p.add("lines", format!("at most {MAX_LINES} lines"));
         }
+        let max = max_amount();
+        // Whether every line total and their sum can be computed without overflow.
+        let mut amounts_bounded = true;
         for (i, line) in self.lines.iter().enumerate() {
             p.identifier(&format!("lines[{i}].sku"), &line.sku, MAX_ID);
-            p.check(
-                line.quantity > 0,
-                format!("lines[{i}].quantity"),
-                "must be at least 1",
-            );
-            p.check(
-                line.unit_price >= Decimal::ZERO,
-                format!("lines[{i}].unit_price"),
-                "must not be negative",
+            if line.quantity == 0 {
+                p.add(format!("lines[{i}].quantity"), "must be at least 1");
+            } else if line.quantity > MAX_QUANTITY {
+                p.add(
+                    format!("lines[{i}].quantity"),
+                    format!("must be at most {MAX_QUANTITY}"),
+                );
+                amounts_bounded = false;
+            }
+            amounts_bounded &= amount(
+                &mut p,
+                &format!("lines[{i}].unit_price"),
+                line.unit_price,
+                max,
             );
         }
         let totals = &self.totals;
@@ -219,19 +237,41 @@ impl Order {
             ("discount", totals.discount),
             ("total", totals.total),
         ] {
-            p.check(
-                value >= Decimal::ZERO,
-                format!("totals.{name}"),
-                "must not be negative",
-            );
+            amount(&mut p, &format!("totals.{name}"), value, max);
         }
-        let lines_sum: Decimal = self.lines.iter().map(OrderLine::total).sum();
-        p.check(
-            self.lines.is_empty() || lines_sum == totals.subtotal,
-            "totals.subtotal",
-            format!("is {} but the lines add up to {lines_sum}", totals.subtotal),
-        );
+        if amounts_bounded && !self.lines.is_empty() && self.lines.len() <= MAX_LINES {
+            match self.lines_sum() {
+                Some(sum) => p.check(
+                    sum == totals.subtotal,
+                    "totals.subtotal",
+                    format!("is {} but the lines add up to {sum}", totals.subtotal),
+                ),
+                None => p.add("lines", "the line totals cannot be added up"),
+            }
+        }
         p.finish()
+    }
+
+    /// The sum of the line totals, or `None` if it overflows (never for a valid order).
+    fn lines_sum(&self) -> Option<Decimal> {
+        self.lines.iter().try_fold(Decimal::ZERO, |sum, line| {
+            line.unit_price
+                .checked_mul(Decimal::from(line.quantity))
+                .and_then(|total| sum.checked_add(total))
+        })
+    }
+}
+
+/// Checks an amount is between 0 and `max`; returns whether it is.
+fn amount(p: &mut Problems, field: &str, value: Decimal, max: Decimal) -> bool {
+    if value < Decimal::ZERO {
+        p.add(field, "must not be negative");
+        false
+    } else if value > max {
+        p.add(field, format!("must be at most {max}"));
+        false
+    } else {
+        true
     }
 }
 
@@ -284,6 +324,52 @@ pub(crate) mod tests {
                 "totals.subtotal"
             ]
         );
+    }
+
+    /// Found by fuzzing: a unit price near the largest `Decimal` times a quantity
+    /// overflowed, and validation panicked adding up the lines.
+    #[test]
+    fn amounts_beyond_any_order_are_refused_by_field_not_overflowed() {
+        let mut order = sample();
+        order.lines[0].unit_price = Decimal::MAX;
+        order.lines[0].quantity = 3;
+        order.totals.total = Decimal::MAX;
+        let err = order.validate().unwrap_err();
+        let fields: Vec<(&str, &str)> = err
+            .errors
+            .iter()
+            .map(|e| (e.field.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("lines[0].unit_price", "must be at most 1000000000"),
+                ("totals.total", "must be at most 1000000000"),
+            ]
+        );
+
+        let mut order = sample();
+        order.lines[0].quantity = u32::MAX;
+        let err = order.validate().unwrap_err();
+        assert_eq!(err.errors[0].field, "lines[0].quantity");
+        assert_eq!(err.errors[0].message, "must be at most 1000000");
+    }
+
+    #[test]
+    fn the_largest_amounts_allowed_add_up_without_overflow() {
+        let mut order = sample();
+        let line = OrderLine {
+            quantity: MAX_QUANTITY,
+            unit_price: max_amount(),
+            ..order.lines[0].clone()
+        };
+        order.lines = vec![line; MAX_LINES];
+        let sum = order.lines_sum().expect("no overflow");
+        assert_eq!(sum, max_amount() * Decimal::from(MAX_QUANTITY) * dec!(500));
+        assert_eq!(order.item_count(), MAX_QUANTITY * 500);
+        // Validation refuses the subtotal by field instead of overflowing.
+        let err = order.validate().unwrap_err();
+        assert_eq!(err.errors[0].field, "totals.subtotal");
     }
 
     #[test]

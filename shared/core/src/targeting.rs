@@ -432,6 +432,56 @@ fn slot_name(slot: usize) -> &'static str {
         .map_or_else(|| ROOTS[slot - VARIABLES.len()], |v| v.path)
 }
 
+/// The deepest a condition may nest (`1 + 1 + ...` of 100 terms; the parser refuses
+/// parentheses nested 96 deep itself): far beyond any real condition, and far within the
+/// stack the interpreter's recursion needs. Deeper ones overflowed the stack, aborting
+/// the process.
+pub const MAX_DEPTH: usize = 100;
+
+/// How deep an expression nests, counted without recursion.
+fn depth(expr: &IdedExpr) -> usize {
+    let mut deepest = 0;
+    let mut todo = vec![(expr, 1)];
+    while let Some((expr, level)) = todo.pop() {
+        deepest = deepest.max(level);
+        let next = level + 1;
+        match &expr.expr {
+            Expr::Select(select) => todo.push((&select.operand, next)),
+            Expr::Call(call) => {
+                todo.extend(call.target.iter().map(|t| (&**t, next)));
+                todo.extend(call.args.iter().map(|a| (a, next)));
+            }
+            Expr::Comprehension(c) => todo.extend(
+                [
+                    &c.iter_range,
+                    &c.accu_init,
+                    &c.loop_cond,
+                    &c.loop_step,
+                    &c.result,
+                ]
+                .map(|e| (e, next)),
+            ),
+            Expr::List(list) => todo.extend(list.elements.iter().map(|e| (e, next))),
+            Expr::Map(map) => {
+                for entry in &map.entries {
+                    if let EntryExpr::MapEntry(e) = &entry.expr {
+                        todo.extend([(&e.key, next), (&e.value, next)]);
+                    }
+                }
+            }
+            Expr::Struct(s) => {
+                for entry in &s.entries {
+                    if let EntryExpr::StructField(f) = &entry.expr {
+                        todo.push((&f.value, next));
+                    }
+                }
+            }
+            Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
+        }
+    }
+    deepest
+}
+
 /// Compiles a condition, reporting syntax errors with line and column, unknown
 /// variables and fields, and non-boolean results against a sample order.
 pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<Condition> {
@@ -447,6 +497,14 @@ pub fn compile(source: &str, field: &str, p: &mut Problems) -> Option<Condition>
             return None;
         }
     };
+    let depth = depth(program.expression());
+    if depth > MAX_DEPTH {
+        p.add(
+            field,
+            format!("nests {depth} levels deep; at most {MAX_DEPTH}: split it into simpler parts"),
+        );
+        return None;
+    }
     let mut needs = Needs::default();
     let mut unknown = Vec::new();
     collect_needs(
@@ -516,6 +574,15 @@ pub fn evaluate(condition: &Condition, vars: &Variables<'_>) -> Result<bool, Con
     {
         return Ok(b);
     }
+    evaluate_reference(&condition.program, vars)
+}
+
+/// Evaluates a condition on the cel interpreter alone: the reference `evaluate` must
+/// agree with, whichever path answers. For tests and the fuzz targets.
+pub fn evaluate_on_interpreter(
+    condition: &Condition,
+    vars: &Variables<'_>,
+) -> Result<bool, ConditionError> {
     evaluate_reference(&condition.program, vars)
 }
 
@@ -676,6 +743,31 @@ mod tests {
         assert!(errs[0].contains("ordrs_before"), "{errs:?}");
         let errs = check("customer.orders_before + 1").unwrap_err();
         assert!(errs[0].contains("true or false"), "{errs:?}");
+    }
+
+    /// Found by fuzzing: `1 + 1 + ... == 2` of 1,500 terms overflowed the stack in the
+    /// cel interpreter while the condition was checked on the sample order, aborting the
+    /// API (and would have aborted every order processor evaluating it).
+    #[test]
+    fn conditions_nested_too_deep_are_refused_not_overflowed() {
+        let deep = format!("{}1 == 2", "1 + ".repeat(1500));
+        let errs = check(&deep).unwrap_err();
+        assert_eq!(
+            errs,
+            ["nests 1502 levels deep; at most 100: split it into simpler parts"]
+        );
+        // Nested parentheses and calls meet the parser's own limit first: a problem too.
+        let parens = format!("{}true{}", "(size([".repeat(60), "]) > 0)".repeat(60));
+        let errs = check(&parens).unwrap_err();
+        assert!(errs[0].contains("Recursion limit"), "{errs:?}");
+        // The deepest allowed compiles and runs, on a test thread's small stack.
+        let deepest = format!("{}1 == 99", "1 + ".repeat(MAX_DEPTH - 2));
+        let condition = check(&deepest).unwrap();
+        assert_eq!(evaluate(&condition, &sample_variables()), Ok(true));
+        assert_eq!(
+            evaluate_on_interpreter(&condition, &sample_variables()),
+            Ok(true)
+        );
     }
 
     #[test]

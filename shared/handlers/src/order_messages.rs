@@ -124,8 +124,9 @@ where
     report
 }
 
-/// The message's order, or why it holds none; retrying will not change that.
-fn parse(message: &SqsMessage) -> Result<Order, String> {
+/// The message's order, or why it holds none; retrying will not change that. Public so
+/// the fuzz targets run the handler's own parsing.
+pub fn parse(message: &SqsMessage) -> Result<Order, String> {
     let body = message
         .body
         .as_deref()
