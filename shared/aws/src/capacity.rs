@@ -6,6 +6,12 @@
 //! An interceptor rather than a flag on each call: the store's calls stay as they run
 //! in production, and a measurement run adds the meter to the client as it adds the
 //! request counter.
+//!
+//! For BatchGetItem and TransactWriteItems the units are worked out from the items, by
+//! DynamoDB's billing rules ([`billing`]), because DynamoDB Local reports them wrong;
+//! the other operations' reported units are DynamoDB's.
+
+pub mod billing;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -107,6 +113,7 @@ impl CapacityMeter {
         asked: Option<Asked>,
         consumed: &[ConsumedCapacity],
         reads: bool,
+        billed: Option<Billed>,
     ) {
         let mut units = self.units.lock().expect("capacity meter lock");
         let sum = units.entry(operation.to_string()).or_default();
@@ -115,10 +122,25 @@ impl CapacityMeter {
             sum.items += asked.items;
             sum.seconds += asked.at.elapsed().as_secs_f64();
         }
-        for c in consumed {
-            sum.add(c, reads);
+        match billed {
+            Some(billed) => {
+                sum.read += billed.read;
+                sum.write += billed.write;
+            }
+            None => {
+                for c in consumed {
+                    sum.add(c, reads);
+                }
+            }
         }
     }
+}
+
+/// Units worked out by the billing rules rather than reported.
+#[derive(Clone, Copy, Debug)]
+struct Billed {
+    read: f64,
+    write: f64,
 }
 
 /// How many items a request names and when it was sent, kept in the request's config
@@ -127,6 +149,46 @@ impl CapacityMeter {
 struct Asked {
     items: u64,
     at: Instant,
+    billing: Billing,
+}
+
+/// How the units of a request's answer are found.
+#[derive(Clone, Copy, Debug)]
+enum Billing {
+    /// As the answer reports them.
+    Reported,
+    /// Worked out from the request's items before it was sent.
+    Writes(f64),
+    /// Worked out from the items the answer returns and the keys it does not.
+    BatchRead { consistent: bool },
+}
+
+fn billing(input: &Input) -> Billing {
+    if let Some(i) = input.downcast_ref::<TransactWriteItemsInput>() {
+        Billing::Writes(billing::transaction_write_units(i.transact_items()))
+    } else if let Some(i) = input.downcast_ref::<BatchGetItemInput>() {
+        let consistent = i.request_items().is_some_and(|tables| {
+            tables
+                .values()
+                .all(|t| t.consistent_read().unwrap_or(false))
+        });
+        Billing::BatchRead { consistent }
+    } else {
+        Billing::Reported
+    }
+}
+
+/// Read units of a BatchGetItem answer to `asked` keys.
+fn batch_read_units(output: &BatchGetItemOutput, asked: u64, consistent: bool) -> f64 {
+    let found: Vec<_> = output
+        .responses()
+        .map(|tables| tables.values().flatten().cloned().collect())
+        .unwrap_or_default();
+    let unprocessed: usize = output
+        .unprocessed_keys()
+        .map_or(0, |tables| tables.values().map(|t| t.keys().len()).sum());
+    let not_found = (asked as usize).saturating_sub(found.len() + unprocessed);
+    billing::batch_get_read_units(&found, not_found, consistent)
 }
 
 impl Storable for Asked {
@@ -208,6 +270,7 @@ impl Intercept for CapacityMeter {
         cfg.interceptor_state().store_put(Asked {
             items: items_asked(context.input()),
             at: Instant::now(),
+            billing: billing(context.input()),
         });
         ask_for_capacity(context.input_mut());
         Ok(())
@@ -225,7 +288,20 @@ impl Intercept for CapacityMeter {
         };
         if let Some((capacity, reads)) = consumed(output) {
             let asked = cfg.load::<Asked>().copied();
-            self.record(operation, asked, &capacity, reads);
+            let billed = match asked.map(|a| (a.billing, a.items)) {
+                Some((Billing::Writes(units), _)) => Some(Billed {
+                    read: 0.0,
+                    write: units,
+                }),
+                Some((Billing::BatchRead { consistent }, keys)) => {
+                    output.downcast_ref::<BatchGetItemOutput>().map(|o| Billed {
+                        read: batch_read_units(o, keys, consistent),
+                        write: 0.0,
+                    })
+                }
+                _ => None,
+            };
+            self.record(operation, asked, &capacity, reads, billed);
         }
         Ok(())
     }

@@ -1,5 +1,6 @@
-//! The capacity meter against DynamoDB Local, which bills requests as DynamoDB does:
-//! what it records is what the cost model prices.
+//! The capacity meter against DynamoDB Local: what it records is what DynamoDB would
+//! bill, including where DynamoDB Local's own report is wrong (a transaction of several
+//! items, keys a batch read does not find). The cost model prices these units.
 
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use packwise_aws::testing::{measured_clients, unique_name};
@@ -43,10 +44,18 @@ async fn records_the_units_dynamodb_bills_and_the_items_each_request_named() {
         .send()
         .await
         .unwrap();
-    // An eventually consistent read costs half a unit per started 4 KB of each item.
+    // Each of several small items too: DynamoDB Local reports two units for these six.
+    let mut six = client.transact_write_items();
+    for i in 0..6 {
+        six = six.transact_items(put(&table, &format!("six-{i}"), 100));
+    }
+    six.send().await.unwrap();
+    // An eventually consistent read costs half a unit per started 4 KB of each item, and
+    // half a unit for a key it does not find.
     let keys = KeysAndAttributes::builder()
         .keys(key("small"))
         .keys(key("large"))
+        .keys(key("missing"))
         .build()
         .unwrap();
     client
@@ -58,12 +67,12 @@ async fn records_the_units_dynamodb_bills_and_the_items_each_request_named() {
 
     let units = meter.snapshot();
     let write = units["TransactWriteItems"];
-    assert_eq!((write.requests, write.items), (1, 2));
-    assert_eq!((write.read, write.write), (0.0, 2.0 + 6.0));
+    assert_eq!((write.requests, write.items), (2, 8));
+    assert_eq!((write.read, write.write), (0.0, 2.0 + 6.0 + 6.0 * 2.0));
     let read = units["BatchGetItem"];
-    assert_eq!((read.requests, read.items), (1, 2));
-    assert_eq!((read.read, read.write), (1.0, 0.0));
+    assert_eq!((read.requests, read.items), (1, 3));
+    assert_eq!((read.read, read.write), (1.5, 0.0));
     assert!(read.seconds > 0.0 && write.seconds > 0.0);
-    assert_eq!(meter.total().write, 8.0);
-    assert_eq!(counter.count("TransactWriteItems"), 1);
+    assert_eq!(meter.total().write, 20.0);
+    assert_eq!(counter.count("TransactWriteItems"), 2);
 }
