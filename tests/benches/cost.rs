@@ -61,7 +61,8 @@ fn main() {
             "every order of the cost run is processed: {accounting:?}, {:?}",
             report.failed
         );
-        Measurement {
+        let sizes = stack.item_sizes().await;
+        let measurement = Measurement {
             orders: report.orders as u64,
             batches: report.batches as u64,
             wall_seconds: report.handler_times.iter().map(|t| t.as_secs_f64()).sum(),
@@ -69,8 +70,29 @@ fn main() {
             dynamodb: report.capacity,
             requests: report.requests,
             campaign_load,
-        }
+        };
+        (measurement, sizes)
     });
+    let (measurement, sizes) = measurement;
+    println!("items in the table after the run (bytes as DynamoDB bills them):");
+    for (kind, s) in &sizes {
+        println!(
+            "  {kind:<24} {:>7} items, mean {:>6.0}, largest {:>6}",
+            s.count,
+            s.mean(),
+            s.largest
+        );
+    }
+    // The meter counts an update in a transaction at one kilobyte (two units) because the
+    // request does not carry the stored item; the kinds a commit updates must fit.
+    for kind in ["insert", "campaign counter shard", "coupon"] {
+        let largest = sizes.get(kind).map_or(0, |s| s.largest);
+        assert!(
+            largest <= 1024,
+            "a commit updates {kind} items of up to {largest} bytes, which cost more than \
+             the two write units the meter counts for them"
+        );
+    }
     let n = measurement.orders as f64;
     println!("measured per order (what the prices below apply to):");
     for (operation, u) in &measurement.dynamodb {

@@ -9,7 +9,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::SqsEvent;
+use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
+use packwise_aws::capacity::billing;
 use packwise_aws::testing::{local_aws, measured_clients, unique_name};
 use packwise_aws::{CapacityMeter, Clients, DynamoStore, RequestCounter, S3Sink, Units};
 use packwise_core::Order;
@@ -83,6 +85,34 @@ impl Stack {
         }
     }
 
+    /// The table's items by kind, with their sizes as DynamoDB bills them: what a write
+    /// or read of each kind costs in units.
+    pub async fn item_sizes(&self) -> BTreeMap<&'static str, ItemSizes> {
+        let mut sizes: BTreeMap<&'static str, ItemSizes> = BTreeMap::new();
+        let mut pages = self
+            .clients
+            .dynamodb
+            .scan()
+            .table_name(&self.table)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.unwrap_or_else(|e| panic!("scanning {}: {e:?}", self.table));
+            for item in page.items() {
+                let sk = match item.get("sk") {
+                    Some(AttributeValue::S(sk)) => sk.as_str(),
+                    _ => "",
+                };
+                let entry = sizes.entry(item_kind(sk)).or_default();
+                let bytes = billing::item_size(item);
+                entry.count += 1;
+                entry.total_bytes += bytes;
+                entry.largest = entry.largest.max(bytes);
+            }
+        }
+        sizes
+    }
+
     /// Every key in the bucket.
     pub async fn object_keys(&self) -> Vec<String> {
         let mut keys = Vec::new();
@@ -102,6 +132,36 @@ impl Stack {
             );
         }
         keys
+    }
+}
+
+/// How many items of one kind the table holds and how large they are, in bytes.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ItemSizes {
+    pub count: usize,
+    pub total_bytes: usize,
+    pub largest: usize,
+}
+
+impl ItemSizes {
+    pub fn mean(&self) -> f64 {
+        self.total_bytes as f64 / self.count.max(1) as f64
+    }
+}
+
+/// An item's kind from its sort key (the table's layout: shared/aws/README.md).
+fn item_kind(sk: &str) -> &'static str {
+    match sk {
+        "PROFILE" => "customer profile",
+        "DONE" => "processed-order record",
+        "COUNTER" => "campaign counter shard",
+        "COUPON" => "coupon",
+        "SIMILAR" => "similar items",
+        "SETTINGS" => "merchant settings",
+        _ if sk.starts_with("O#") => "order history entry",
+        _ if sk.starts_with("INSERT#") => "insert",
+        _ if sk.starts_with("CAMPAIGN#") => "campaign",
+        _ => "other",
     }
 }
 
