@@ -9,11 +9,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_lambda_events::event::sqs::SqsEvent;
-use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use packwise_aws::capacity::billing;
 use packwise_aws::testing::{local_aws, measured_clients, unique_name};
-use packwise_aws::{CapacityMeter, Clients, DynamoStore, RequestCounter, S3Sink, Units};
+use packwise_aws::{CapacityMeter, Clients, DynamoStore, RequestCounter, S3Sink, Units, item_kind};
 use packwise_core::Order;
 use packwise_core::process::Processor;
 use packwise_handlers::handle_order_messages;
@@ -99,11 +98,7 @@ impl Stack {
         while let Some(page) = pages.next().await {
             let page = page.unwrap_or_else(|e| panic!("scanning {}: {e:?}", self.table));
             for item in page.items() {
-                let sk = match item.get("sk") {
-                    Some(AttributeValue::S(sk)) => sk.as_str(),
-                    _ => "",
-                };
-                let entry = sizes.entry(item_kind(sk)).or_default();
+                let entry = sizes.entry(item_kind(item)).or_default();
                 let bytes = billing::item_size(item);
                 entry.count += 1;
                 entry.total_bytes += bytes;
@@ -146,22 +141,6 @@ pub struct ItemSizes {
 impl ItemSizes {
     pub fn mean(&self) -> f64 {
         self.total_bytes as f64 / self.count.max(1) as f64
-    }
-}
-
-/// An item's kind from its sort key (the table's layout: shared/aws/README.md).
-fn item_kind(sk: &str) -> &'static str {
-    match sk {
-        "PROFILE" => "customer profile",
-        "DONE" => "processed-order record",
-        "COUNTER" => "campaign counter shard",
-        "COUPON" => "coupon",
-        "SIMILAR" => "similar items",
-        "SETTINGS" => "merchant settings",
-        _ if sk.starts_with("O#") => "order history entry",
-        _ if sk.starts_with("INSERT#") => "insert",
-        _ if sk.starts_with("CAMPAIGN#") => "campaign",
-        _ => "other",
     }
 }
 

@@ -13,5 +13,5 @@ pub use s3_sink::S3Sink;
 pub use settings::{AwsSettings, Clients, SettingsError};
 
 mod dynamo;
-pub use dynamo::DynamoStore;
 pub use dynamo::table::create_table;
+pub use dynamo::{DynamoStore, item_kind};

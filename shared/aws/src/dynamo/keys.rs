@@ -22,6 +22,12 @@ pub(crate) const PROFILE: &str = "PROFILE";
 pub(crate) const HISTORY_PREFIX: &str = "O#";
 pub(crate) const CAMPAIGN_PREFIX: &str = "CAMPAIGN#";
 pub(crate) const INSERT_PREFIX: &str = "INSERT#";
+const PROCESSED: &str = "DONE";
+const SETTINGS: &str = "SETTINGS";
+const COUNTER: &str = "COUNTER";
+const COUPON: &str = "COUPON";
+const SIMILAR: &str = "SIMILAR";
+const API_KEY: &str = "APIKEY";
 /// The settings items' gsi1 partition: the list of merchants.
 pub(crate) const MERCHANTS: &str = "MERCHANTS";
 
@@ -49,11 +55,11 @@ impl Key {
     }
 
     pub fn processed(merchant: &str, order: &str) -> Key {
-        Key::new(format!("M#{merchant}#O#{order}"), "DONE")
+        Key::new(format!("M#{merchant}#O#{order}"), PROCESSED)
     }
 
     pub fn settings(merchant: &str) -> Key {
-        Key::new(merchant_partition(merchant), "SETTINGS")
+        Key::new(merchant_partition(merchant), SETTINGS)
     }
 
     pub fn campaign(merchant: &str, id: &str) -> Key {
@@ -71,19 +77,19 @@ impl Key {
     }
 
     pub fn counter(merchant: &str, campaign: &str, shard: u32) -> Key {
-        Key::new(format!("M#{merchant}#B#{campaign}#{shard}"), "COUNTER")
+        Key::new(format!("M#{merchant}#B#{campaign}#{shard}"), COUNTER)
     }
 
     pub fn coupon(merchant: &str, code: &str) -> Key {
-        Key::new(format!("M#{merchant}#K#{code}"), "COUPON")
+        Key::new(format!("M#{merchant}#K#{code}"), COUPON)
     }
 
     pub fn similar(merchant: &str, sku: &str) -> Key {
-        Key::new(format!("M#{merchant}#S#{sku}"), "SIMILAR")
+        Key::new(format!("M#{merchant}#S#{sku}"), SIMILAR)
     }
 
     pub fn api_key(id: &str) -> Key {
-        Key::new(format!("APIKEY#{id}"), "APIKEY")
+        Key::new(format!("APIKEY#{id}"), API_KEY)
     }
 
     pub fn to_item(&self) -> HashMap<String, AttributeValue> {
@@ -103,6 +109,28 @@ impl Key {
 impl std::fmt::Display for Key {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} {}", self.pk, self.sk)
+    }
+}
+
+/// What kind of record a stored item is, from its sort key: for reports on a table's
+/// contents (the cost run sizes each kind).
+pub fn item_kind(item: &HashMap<String, AttributeValue>) -> &'static str {
+    let sk = item
+        .get(SK)
+        .and_then(|v| v.as_s().ok())
+        .map_or("", String::as_str);
+    match sk {
+        PROFILE => "customer profile",
+        PROCESSED => "processed-order record",
+        COUNTER => "campaign counter shard",
+        COUPON => "coupon",
+        SIMILAR => "similar items",
+        SETTINGS => "merchant settings",
+        API_KEY => "API key",
+        _ if sk.starts_with(HISTORY_PREFIX) => "order history entry",
+        _ if sk.starts_with(INSERT_PREFIX) => "insert",
+        _ if sk.starts_with(CAMPAIGN_PREFIX) => "campaign",
+        _ => "other",
     }
 }
 
@@ -145,5 +173,41 @@ mod tests {
         let late = Key::history("m", "c", at("2026-01-02T03:04:05.5Z"), "A");
         assert_eq!(early.sk, "O#2026-01-02T03:04:05.000000000Z#B");
         assert!(early.sk < late.sk);
+    }
+
+    #[test]
+    fn every_record_has_its_kind() {
+        let at = "2026-01-02T03:04:05Z".parse().unwrap();
+        let kinds: Vec<&str> = [
+            Key::profile("m", "c"),
+            Key::history("m", "c", at, "o"),
+            Key::processed("m", "o"),
+            Key::settings("m"),
+            Key::campaign("m", "x"),
+            Key::insert("m", "CARD"),
+            Key::counter("m", "x", 0),
+            Key::coupon("m", "K-1"),
+            Key::similar("m", "TEA"),
+            Key::api_key("k"),
+        ]
+        .iter()
+        .map(|k| item_kind(&k.to_item()))
+        .collect();
+        assert_eq!(
+            kinds,
+            [
+                "customer profile",
+                "order history entry",
+                "processed-order record",
+                "merchant settings",
+                "campaign",
+                "insert",
+                "campaign counter shard",
+                "coupon",
+                "similar items",
+                "API key",
+            ]
+        );
+        assert_eq!(item_kind(&HashMap::new()), "other");
     }
 }

@@ -21,4 +21,5 @@ mod store;
 pub mod table;
 mod versioned;
 
+pub use keys::item_kind;
 pub use store::DynamoStore;
