@@ -28,7 +28,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("a runtime");
-    let measurement = runtime.block_on(async {
+    let (measurement, sizes) = runtime.block_on(async {
         let stack = Stack::demo_shop().await;
         // One read of the campaigns by a processor without them cached, what the naive
         // design repeats for every order; timed on a connection already open, as the
@@ -73,7 +73,6 @@ fn main() {
         };
         (measurement, sizes)
     });
-    let (measurement, sizes) = measurement;
     println!("items in the table after the run (bytes as DynamoDB bills them):");
     for (kind, s) in &sizes {
         println!(

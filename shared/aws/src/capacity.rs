@@ -52,27 +52,22 @@ pub struct Units {
     pub seconds: f64,
 }
 
-impl Units {
-    /// `reads` says which kind an answer's plain `CapacityUnits` are when it does not
-    /// split them (the split comes only with `ReturnConsumedCapacity=INDEXES`).
-    fn add(&mut self, consumed: &ConsumedCapacity, reads: bool) {
-        match (
-            consumed.read_capacity_units(),
-            consumed.write_capacity_units(),
-        ) {
+/// The (read, write) units an answer reports. `reads` says which kind its plain
+/// `CapacityUnits` are when it does not split them (the split comes only with
+/// `ReturnConsumedCapacity=INDEXES`).
+fn reported(consumed: &[ConsumedCapacity], reads: bool) -> (f64, f64) {
+    consumed.iter().fold((0.0, 0.0), |(read, write), c| {
+        match (c.read_capacity_units(), c.write_capacity_units()) {
             (None, None) => {
-                let units = consumed.capacity_units().unwrap_or(0.0);
+                let units = c.capacity_units().unwrap_or(0.0);
                 match reads {
-                    true => self.read += units,
-                    false => self.write += units,
+                    true => (read + units, write),
+                    false => (read, write + units),
                 }
             }
-            (read, write) => {
-                self.read += read.unwrap_or(0.0);
-                self.write += write.unwrap_or(0.0);
-            }
+            (r, w) => (read + r.unwrap_or(0.0), write + w.unwrap_or(0.0)),
         }
-    }
+    })
 }
 
 /// An SDK interceptor for DynamoDB clients; clone it into every client to be measured.
@@ -107,14 +102,7 @@ impl CapacityMeter {
         self.units.lock().expect("capacity meter lock").clear();
     }
 
-    fn record(
-        &self,
-        operation: &str,
-        asked: Option<Asked>,
-        consumed: &[ConsumedCapacity],
-        reads: bool,
-        billed: Option<Billed>,
-    ) {
+    fn record(&self, operation: &str, asked: Option<Asked>, (read, write): (f64, f64)) {
         let mut units = self.units.lock().expect("capacity meter lock");
         let sum = units.entry(operation.to_string()).or_default();
         sum.requests += 1;
@@ -122,25 +110,9 @@ impl CapacityMeter {
             sum.items += asked.items;
             sum.seconds += asked.at.elapsed().as_secs_f64();
         }
-        match billed {
-            Some(billed) => {
-                sum.read += billed.read;
-                sum.write += billed.write;
-            }
-            None => {
-                for c in consumed {
-                    sum.add(c, reads);
-                }
-            }
-        }
+        sum.read += read;
+        sum.write += write;
     }
-}
-
-/// Units worked out by the billing rules rather than reported.
-#[derive(Clone, Copy, Debug)]
-struct Billed {
-    read: f64,
-    write: f64,
 }
 
 /// How many items a request names and when it was sent, kept in the request's config
@@ -288,20 +260,17 @@ impl Intercept for CapacityMeter {
         };
         if let Some((capacity, reads)) = consumed(output) {
             let asked = cfg.load::<Asked>().copied();
-            let billed = match asked.map(|a| (a.billing, a.items)) {
-                Some((Billing::Writes(units), _)) => Some(Billed {
-                    read: 0.0,
-                    write: units,
-                }),
+            let units = match asked.map(|a| (a.billing, a.items)) {
+                Some((Billing::Writes(write), _)) => (0.0, write),
                 Some((Billing::BatchRead { consistent }, keys)) => {
-                    output.downcast_ref::<BatchGetItemOutput>().map(|o| Billed {
-                        read: batch_read_units(o, keys, consistent),
-                        write: 0.0,
-                    })
+                    output.downcast_ref::<BatchGetItemOutput>().map_or_else(
+                        || reported(&capacity, reads),
+                        |o| (batch_read_units(o, keys, consistent), 0.0),
+                    )
                 }
-                _ => None,
+                _ => reported(&capacity, reads),
             };
-            self.record(operation, asked, &capacity, reads, billed);
+            self.record(operation, asked, units);
         }
         Ok(())
     }
