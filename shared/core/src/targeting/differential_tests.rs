@@ -5,7 +5,7 @@
 use super::datum::Datum;
 use super::eval;
 use super::generate::{self, Generator, Rng};
-use super::{Condition, ConditionError, Variables, compile, evaluate, evaluate_reference};
+use super::{Condition, ConditionError, Variables, compile, evaluate, evaluate_on_interpreter};
 use crate::validation::Problems;
 
 /// Sources that write conditions: the README, the demo merchant, the tests. The bench's
@@ -114,7 +114,7 @@ fn fast(condition: &Condition, vars: &Variables) -> Outcome {
 }
 
 fn reference(condition: &Condition, vars: &Variables) -> Outcome {
-    match evaluate_reference(&condition.program, vars) {
+    match evaluate_on_interpreter(condition, vars) {
         Ok(b) => Outcome::Value(b),
         Err(ConditionError::NotBool(_) | ConditionError::Failed(_)) => Outcome::Refused,
     }
@@ -133,7 +133,7 @@ fn assert_same(source: &str, condition: &Condition, vars: &Variables) {
     // What decide sees: cel's own result, message included, whichever path answered.
     assert_eq!(
         evaluate(condition, vars),
-        evaluate_reference(&condition.program, vars),
+        evaluate_on_interpreter(condition, vars),
         "{source}"
     );
 }
